@@ -1,0 +1,80 @@
+#!/usr/bin/env node
+import yargs from 'yargs';
+import { hideBin } from 'yargs/helpers';
+import { runFlags, toRunOptions } from './cli/run-command.js';
+import { runDemo } from './cli/demo-command.js';
+import { simulateFlags, runSimulate } from './cli/simulate-command.js';
+import { MfaAdoptionError } from './errors.js';
+import { runJob } from './job/run-job.js';
+import { processWorld } from './job/world.js';
+import { Redactor } from './log/redact.js';
+import { summaryText } from './report/summary-text.js';
+import { TOOL } from './version.js';
+
+/** The only place that exits. Errors the job raises on purpose carry their exit code; others are bugs. */
+async function main(argv: string[]): Promise<number> {
+  const redactor = new Redactor();
+  const stop = new AbortController();
+  onSignals(stop);
+  try {
+    let exitCode = 0;
+    await yargs(argv)
+      .scriptName('mfa-adoption')
+      .env('MFA_ADOPTION')
+      .version(TOOL.version)
+      .strict()
+      .command('run', 'check every user in the token CSV and report MFA adoption', runFlags, async (args) => {
+        const options = toRunOptions(args, (message) => process.stderr.write(`warning: ${message}\n`), argv);
+        redactor.add(options.developerToken, options.clientSecret);
+        const summary = await runJob(options, processWorld(stop.signal));
+        process.stdout.write(options.dryRun ? dryRunText(summary) : summaryText(summary));
+        exitCode = summary.exitCode;
+      })
+      .command('simulate', 'start the local simulator of the service and the OAuth endpoint', simulateFlags, async (args) => {
+        await runSimulate(args, stop.signal);
+      })
+      .command('demo', 'run the job on fixtures/ against an in-process simulator', (y) => y, async () => {
+        exitCode = await runDemo(stop.signal);
+      })
+      .demandCommand(1, 'name a command: run, simulate or demo')
+      .fail((message, error) => {
+        throw error ?? new MfaAdoptionError(message, 'E_USAGE', 2);
+      })
+      .help()
+      .parseAsync();
+    return exitCode;
+  } catch (error) {
+    return report(error, redactor);
+  }
+}
+
+function report(error: unknown, redactor: Redactor): number {
+  if (error instanceof MfaAdoptionError) {
+    process.stderr.write(`mfa-adoption: ${redactor.redact(error.message)}\n`);
+    return error.exitCode;
+  }
+  const detail = error instanceof Error ? (error.stack ?? error.message) : String(error);
+  process.stderr.write(`mfa-adoption: internal error (a bug, please report it): ${redactor.redact(detail)}\n`);
+  return 1;
+}
+
+/** First SIGINT/SIGTERM: stop taking users and finish cleanly. Second: exit at once (the journal stays resumable). */
+function onSignals(stop: AbortController): void {
+  const handler = (signal: NodeJS.Signals) => {
+    if (stop.signal.aborted) process.exit(130);
+    process.stderr.write(`mfa-adoption: ${signal}: finishing requests in flight, then stopping (again to exit at once)\n`);
+    stop.abort();
+  };
+  process.on('SIGINT', handler);
+  process.on('SIGTERM', handler);
+}
+
+function dryRunText(summary: Awaited<ReturnType<typeof runJob>>): string {
+  const { input } = summary;
+  return `dry run: ${input.rows} rows, ${input.users} users to check, ${input.invalidRows} invalid rows, ${input.duplicateRows} duplicates; nothing sent\n`;
+}
+
+const exitCode = await main(hideBin(process.argv));
+process.exitCode = exitCode;
+// Whatever might still hold the event loop (a socket in teardown), the run is over.
+setTimeout(() => process.exit(exitCode), 2000).unref();

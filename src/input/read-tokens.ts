@@ -1,0 +1,135 @@
+import { createReadStream } from 'node:fs';
+import { Transform, type TransformCallback } from 'node:stream';
+import { parse, CsvError } from 'csv-parse';
+import { InputError } from '../errors.js';
+import { indexColumns, parseExpiry, type ColumnIndex } from './columns.js';
+
+export interface UserRow {
+  kind: 'user';
+  line: number;
+  userId: string;
+  accessToken?: string;
+  refreshToken?: string;
+  /** Access token expiry, epoch ms. */
+  expiresAt?: number;
+  group?: string;
+}
+
+export interface RejectedRow {
+  kind: 'invalid_row' | 'duplicate';
+  line: number;
+  userId: string;
+  group?: string;
+  problem: string;
+}
+
+export type InputRow = UserRow | RejectedRow;
+
+export interface ReadOptions {
+  columns?: Record<string, string>;
+  groupBy?: string;
+}
+
+/** A field this long is not a token: the file is rejected rather than buffered. */
+const MAX_RECORD_BYTES = 64 * 1024;
+
+/**
+ * Streams the token CSV row by row. A file that cannot be used throws InputError naming the
+ * line; a bad row is yielded as a RejectedRow. Memory holds one row and the set of user ids.
+ */
+export async function* readTokenRows(file: string, options: ReadOptions = {}): AsyncGenerator<InputRow> {
+  const parser = createReadStream(file)
+    .on('error', (error) => parser.destroy(error))
+    .pipe(new TextGuard(file))
+    .on('error', (error) => parser.destroy(error))
+    .pipe(parse({ bom: true, info: true, relax_column_count: true, skip_empty_lines: true, max_record_size: MAX_RECORD_BYTES }));
+  let columns: ColumnIndex | undefined;
+  const seen = new Set<string>();
+  try {
+    for await (const { record, info } of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
+      if (columns === undefined) {
+        columns = headerOrThrow(file, info.lines, record, options);
+        continue;
+      }
+      yield toRow(record, info.lines, columns, seen);
+    }
+  } catch (error) {
+    throw asInputError(file, error);
+  }
+  if (columns === undefined) throw new InputError(file, 1, 'empty file: a header row is required');
+}
+
+function headerOrThrow(file: string, line: number, record: string[], options: ReadOptions): ColumnIndex {
+  const columns = indexColumns(record, options.columns ?? {}, options.groupBy);
+  if (typeof columns === 'string') throw new InputError(file, line, columns);
+  return columns;
+}
+
+function toRow(record: string[], line: number, columns: ColumnIndex, seen: Set<string>): InputRow {
+  const cell = (i: number) => (i < 0 ? '' : (record[i] ?? '').trim());
+  const userId = cell(columns.userId);
+  const group = columns.groupBy < 0 ? undefined : cell(columns.groupBy);
+  const reject = (kind: RejectedRow['kind'], problem: string): RejectedRow => ({ kind, line, userId, group, problem });
+  if (record.length !== columns.header.length) {
+    return reject('invalid_row', `expected ${columns.header.length} fields, got ${record.length}`);
+  }
+  if (userId === '') return reject('invalid_row', 'empty user_id');
+  if (seen.has(userId)) return reject('duplicate', `user_id already seen earlier in the file`);
+  seen.add(userId);
+  const accessToken = cell(columns.accessToken) || undefined;
+  const refreshToken = cell(columns.refreshToken) || undefined;
+  if (!accessToken && !refreshToken) return reject('invalid_row', 'no access_token and no refresh_token');
+  const expiresAt = parseExpiry(cell(columns.expiresAt));
+  if (Number.isNaN(expiresAt)) return reject('invalid_row', 'expires_at is neither ISO 8601 nor Unix seconds');
+  return { kind: 'user', line, userId, accessToken, refreshToken, expiresAt, group };
+}
+
+function asInputError(file: string, error: unknown): unknown {
+  if (error instanceof InputError) return error;
+  if (error instanceof CsvError) {
+    const line = (error as CsvError & { lines?: number }).lines ?? 1;
+    return new InputError(file, line, `not a usable CSV: ${error.message.replace(/^Invalid \w+:\s*/, '')}`);
+  }
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === 'ENOENT' || code === 'EACCES' || code === 'EISDIR') {
+    return new InputError(file, 0, `cannot read the file (${code})`);
+  }
+  return error;
+}
+
+/** Rejects binary data and invalid UTF-8 before the CSV parser sees it, naming the line. */
+class TextGuard extends Transform {
+  private readonly decoder = new TextDecoder('utf-8', { fatal: true });
+  private line = 1;
+
+  constructor(private readonly file: string) {
+    super();
+  }
+
+  override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
+    try {
+      this.decoder.decode(chunk, { stream: true });
+    } catch {
+      return callback(new InputError(this.file, this.line, 'not UTF-8 text (a binary file?)'));
+    }
+    const nul = chunk.indexOf(0);
+    if (nul >= 0) return callback(new InputError(this.file, this.line + countLines(chunk, nul), 'binary data (NUL byte): not a CSV text file'));
+    this.line += countLines(chunk, chunk.length);
+    callback(null, chunk);
+  }
+
+  override _flush(callback: TransformCallback): void {
+    try {
+      this.decoder.decode();
+      callback();
+    } catch {
+      callback(new InputError(this.file, this.line, 'not UTF-8 text: the file ends inside a character'));
+    }
+  }
+}
+
+function countLines(chunk: Buffer, end: number): number {
+  let lines = 0;
+  for (let i = chunk.indexOf(10); i >= 0 && i < end; i = chunk.indexOf(10, i + 1)) lines++;
+  return lines;
+}

@@ -1,0 +1,162 @@
+import { existsSync } from 'node:fs';
+import pLimit from 'p-limit';
+import { Agent } from 'undici';
+import { storedTokens } from '../auth/stored-tokens.js';
+import type { TokenSource } from '../auth/token-source.js';
+import { ConfigRefusedError, UsageError } from '../errors.js';
+import { readTokenRows, type InputRow, type RejectedRow } from '../input/read-tokens.js';
+import { scanInput, type InputCounts } from '../input/scan.js';
+import { createLogger, type Logger } from '../log/logger.js';
+import { Redactor } from '../log/redact.js';
+import { FINAL_OUTCOMES } from '../outcomes.js';
+import { readResults } from '../output/read-results.js';
+import type { ResultRow } from '../output/result-row.js';
+import { ResultsJournal } from '../output/results-journal.js';
+import { buildReport, type CallStats, type Report } from '../report/build-report.js';
+import { tallyResults } from '../report/tally.js';
+import { writeReport } from '../report/write-report.js';
+import { RateLimiter } from '../schedule/rate-limiter.js';
+import type { Transport } from '../service/answer.js';
+import { restTransport } from '../service/rest/transport.js';
+import { soapTransport } from '../service/soap/transport.js';
+import { checkUser, type CheckContext } from './check-user.js';
+import type { RunOptions } from './options.js';
+import { ResultsGate } from './results-gate.js';
+import type { World } from './world.js';
+
+export interface JobSummary {
+  exitCode: 0 | 75 | 130;
+  report?: Report;
+  /** Files written: results, report JSON, report Markdown… */
+  outputs: string[];
+  input: InputCounts;
+}
+
+/** The batch job: input → schedule → call → record → report. Returns; never exits. */
+export async function runJob(options: RunOptions, world: World): Promise<JobSummary> {
+  const startedAt = world.clock.now();
+  const redactor = new Redactor();
+  redactor.add(options.developerToken, options.clientSecret);
+  const log = createLogger(options.logFormat, world.stderr, redactor, world.clock.now);
+  const readOptions = { columns: options.columns, groupBy: options.groupBy };
+  const input = await scanInput(options.input, readOptions);
+  if (options.dryRun) return { exitCode: 0, outputs: [], input };
+  if (existsSync(options.output) && !options.resume) {
+    throw new UsageError(`${options.output}: results file exists; pass --resume to continue that run, or remove the file`);
+  }
+  const kept = new Set<string>();
+  const journal = await ResultsJournal.create(options.output, options.groupBy, options.resume ? keptRows(options.output, kept) : undefined);
+  const dispatcher = world.dispatcher ?? new Agent({ connections: options.concurrency, keepAliveTimeout: 30_000 });
+  const calls: CallStats = { requests: 0, retries: 0, throttled: 0, tokenRefreshes: 0 };
+  const hardStop = new AbortController();
+  const tokens: TokenSource = storedTokens();
+  const ctx: CheckContext = {
+    transport: createTransport(options, dispatcher),
+    tokens,
+    inFlight: pLimit(options.concurrency),
+    limiter: new RateLimiter(options.rate, world.clock),
+    clock: world.clock,
+    random: world.random,
+    settings: options,
+    calls,
+    log,
+    signal: hardStop.signal,
+  };
+  const gate = new ResultsGate(journal, options.groupBy, () => undefined);
+  let stopped = false;
+  try {
+    stopped = await dispatch(readTokenRows(options.input, readOptions), kept, gate, ctx, options, world, hardStop);
+  } finally {
+    await journal.close();
+    if (!world.dispatcher) await dispatcher.close();
+  }
+  if (gate.tripped) throw new ConfigRefusedError(`configuration refused for everyone: ${gate.tripped}`);
+  calls.tokenRefreshes = tokens.refreshes;
+  const tally = await tallyResults(readResults(options.output));
+  const nonFinal = tally.rows - countFinal(tally.byOutcome);
+  const finishedAt = world.clock.now();
+  const report = buildReport({
+    tally,
+    calls,
+    groupBy: options.groupBy,
+    run: {
+      startedAt: new Date(startedAt).toISOString(),
+      finishedAt: new Date(finishedAt).toISOString(),
+      durationMs: finishedAt - startedAt,
+      transport: options.transport,
+      endpoint: options.endpoint,
+      complete: !stopped && nonFinal === 0,
+    },
+  });
+  const outputs = [options.output, ...(options.report ? await writeReport(options.report, report) : [])];
+  logSummary(log, report, stopped);
+  return { exitCode: stopped ? 130 : nonFinal > 0 ? 75 : 0, report, outputs, input };
+}
+
+/** Streams users into checks, at most a window of them at once. Returns whether it was stopped. */
+async function dispatch(
+  rows: AsyncIterable<InputRow>,
+  kept: Set<string>,
+  gate: ResultsGate,
+  ctx: CheckContext,
+  options: RunOptions,
+  world: World,
+  hardStop: AbortController,
+): Promise<boolean> {
+  const window = options.concurrency * 2;
+  const active = new Set<Promise<void>>();
+  const stop = () => setTimeout(() => hardStop.abort(), options.shutdownGrace).unref();
+  world.stop?.addEventListener('abort', stop, { once: true });
+  for await (const row of rows) {
+    if (world.stop?.aborted || gate.tripped) break;
+    if (row.kind !== 'user') {
+      gate.record(rejectedResult(row, ctx.clock.now()));
+      continue;
+    }
+    if (kept.has(row.userId)) continue;
+    const task = checkUser(row, ctx).then((result) => result && gate.record(result));
+    active.add(task);
+    void task.finally(() => active.delete(task)).catch(() => undefined);
+    if (gate.tripped) hardStop.abort();
+    if (active.size >= window) await Promise.race(active);
+  }
+  await Promise.all(active);
+  world.stop?.removeEventListener('abort', stop);
+  if (!gate.tripped) gate.release();
+  return Boolean(world.stop?.aborted);
+}
+
+/** The final rows of an earlier run, to carry into the new file; `kept` learns their users. */
+async function* keptRows(path: string, kept: Set<string>): AsyncGenerator<ResultRow> {
+  for await (const row of readResults(path)) {
+    if (row.outcome === 'invalid_row' || row.outcome === 'duplicate' || !FINAL_OUTCOMES.has(row.outcome)) continue;
+    if (kept.has(row.userId)) continue;
+    kept.add(row.userId);
+    yield row;
+  }
+}
+
+function rejectedResult(row: RejectedRow, now: number): ResultRow {
+  return { userId: row.userId, outcome: row.kind, errorMessage: `line ${row.line}: ${row.problem}`, attempts: 0, checkedAt: new Date(now).toISOString(), group: row.group };
+}
+
+function createTransport(options: RunOptions, dispatcher: Agent | NonNullable<World['dispatcher']>): Transport {
+  const settings = { endpoint: options.endpoint, developerToken: options.developerToken, timeoutMs: options.timeout, maxBytes: options.maxResponseBytes, dispatcher };
+  return options.transport === 'rest' ? restTransport(settings) : soapTransport(settings);
+}
+
+function countFinal(byOutcome: Record<string, number>): number {
+  return [...FINAL_OUTCOMES].reduce((sum, outcome) => sum + (byOutcome[outcome] ?? 0), 0);
+}
+
+function logSummary(log: Logger, report: Report, stopped: boolean): void {
+  const { users, adoption } = report;
+  log.log('info', 'summary', stopped ? 'stopped by signal: results flushed, resume with --resume' : 'run finished', {
+    eligible: users.eligible,
+    mfa_enabled: users.mfaEnabled,
+    mfa_disabled: users.mfaDisabled,
+    undetermined: users.undetermined,
+    adoption_percent: adoption.percent,
+    complete: report.run.complete,
+  });
+}

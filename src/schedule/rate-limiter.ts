@@ -1,0 +1,65 @@
+import type { Clock } from '../clock.js';
+
+/**
+ * The run's global request gate: a rate limit and a throttle pause, shared by every request
+ * and every retry.
+ *
+ * Grants are spaced 1000/rate ms apart on a fixed schedule (so timer lateness does not lower
+ * the average rate), and a sliding one-second log guarantees that no window of one second
+ * ever holds more than `rate` grants (so lateness does not cause a burst either). A throttle
+ * signal pauses every waiting request, not only the one that was throttled.
+ */
+export class RateLimiter {
+  private readonly interval: number;
+  private readonly window: number[] = [];
+  private nextSlot = 0;
+  private pausedUntil = 0;
+  private queue: Promise<void> = Promise.resolve();
+
+  constructor(
+    private readonly ratePerSecond: number,
+    private readonly clock: Clock,
+  ) {
+    this.interval = ratePerSecond > 0 ? 1000 / ratePerSecond : 0;
+  }
+
+  /** Waits for this request's turn; FIFO. Resolves at once when `signal` aborts. */
+  acquire(signal?: AbortSignal): Promise<void> {
+    const turn = this.queue.then(() => this.waitForSlot(signal));
+    this.queue = turn;
+    return turn;
+  }
+
+  /** Holds every request until `now + ms` (a later pause extends, an earlier one does not shorten). */
+  pause(ms: number): void {
+    this.pausedUntil = Math.max(this.pausedUntil, this.clock.now() + ms);
+  }
+
+  get pausedUntilMs(): number {
+    return this.pausedUntil;
+  }
+
+  private async waitForSlot(signal?: AbortSignal): Promise<void> {
+    for (;;) {
+      if (signal?.aborted) return;
+      const now = this.clock.now();
+      const wait = Math.max(this.pausedUntil - now, this.rateWait(now));
+      if (wait <= 0) return this.grant(now);
+      await this.clock.sleep(wait, signal);
+    }
+  }
+
+  private rateWait(now: number): number {
+    if (this.interval === 0) return 0;
+    const full = this.window.length >= this.ratePerSecond;
+    const windowWait = full ? (this.window[0] ?? 0) + 1000 - now : 0;
+    return Math.max(this.nextSlot - now, windowWait);
+  }
+
+  private grant(now: number): void {
+    if (this.interval === 0) return;
+    this.nextSlot = Math.max(this.nextSlot, now - this.interval) + this.interval;
+    this.window.push(now);
+    while (this.window.length > 0 && (this.window[0] ?? 0) <= now - 1000) this.window.shift();
+  }
+}
