@@ -6,6 +6,7 @@ export function storedTokens(): TokenSource {
   return {
     refreshes: 0,
     canRefresh: () => false,
+    finish: async () => [],
     async accessTokenFor(user: UserRow) {
       if (user.accessToken) return { accessToken: user.accessToken };
       return {

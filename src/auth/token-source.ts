@@ -14,4 +14,6 @@ export interface TokenSource {
   /** Whether an expired access token can be replaced for this user. */
   canRefresh(user: UserRow): boolean;
   readonly refreshes: number;
+  /** At the end of the run (complete or not): write what must outlive it; returns the files written. */
+  finish(): Promise<string[]>;
 }

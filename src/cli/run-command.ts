@@ -26,6 +26,10 @@ export function runFlags<T>(yargs: Argv<T>) {
     .option('resume', { type: 'boolean', default: DEFAULTS.resume, describe: 'continue a run whose results file exists' })
     .option('tokens-out', { type: 'string', describe: 'write the token file with rotated refresh tokens here (0600, atomic)' })
     .option('group-by', { type: 'string', describe: 'break the report down by this input column' })
+    .option('sample', { type: 'number', describe: 'check a uniform random sample of N users and estimate with a confidence interval' })
+    .option('seed', { type: 'string', default: '1', describe: 'seed for --sample (same seed and input → same users)' })
+    .option('shard', { type: 'string', describe: 'K/N: check only the users whose user_id hashes to shard K of N (K from 0)' })
+    .option('history', { type: 'string', describe: 'JSON Lines file: append this run\'s aggregate, report the trend' })
     .option('column', { type: 'string', array: true, describe: 'rename an input column: NAME=HEADER, e.g. user_id=Email (repeatable)' })
     .option('dry-run', { type: 'boolean', default: DEFAULTS.dryRun, describe: 'validate the input and print the plan; send nothing' })
     .option('log-format', { choices: ['text', 'json'] as const, default: DEFAULTS.logFormat, describe: 'logs on stderr' })
@@ -62,6 +66,10 @@ export function toRunOptions(args: ParsedRunArgs, warn: (message: string) => voi
     resume: args.resume,
     tokensOut: args['tokens-out'],
     groupBy: args['group-by'],
+    sample: args.sample,
+    seed: args.seed,
+    shard: parseShard(args.shard),
+    history: args.history,
     dryRun: args['dry-run'],
     logFormat: args['log-format'],
     columns: parseRenames(args.column ?? []),
@@ -87,4 +95,13 @@ function parseRenames(pairs: string[]): Record<string, string> {
     renames[match[1]] = match[2];
   }
   return renames;
+}
+
+function parseShard(value: string | undefined): { index: number; count: number } | undefined {
+  if (value === undefined) return undefined;
+  const match = /^(\d+)\/(\d+)$/.exec(value.trim());
+  const index = Number(match?.[1]);
+  const count = Number(match?.[2]);
+  if (!match || count < 1 || index >= count) throw new UsageError(`--shard: expected K/N with 0 ≤ K < N, got ${JSON.stringify(value)}`);
+  return { index, count };
 }

@@ -1,12 +1,14 @@
 import { existsSync } from 'node:fs';
 import pLimit from 'p-limit';
 import { Agent } from 'undici';
-import { storedTokens } from '../auth/stored-tokens.js';
+import { createTokenSource } from '../auth/create-token-source.js';
 import type { TokenSource } from '../auth/token-source.js';
 import { ConfigRefusedError, UsageError } from '../errors.js';
 import { readTokenRows, type InputRow, type RejectedRow } from '../input/read-tokens.js';
 import { scanInput, type InputCounts } from '../input/scan.js';
 import { createLogger, type Logger } from '../log/logger.js';
+import { createProgress } from '../log/progress.js';
+import { lockResults } from '../output/lock.js';
 import { Redactor } from '../log/redact.js';
 import { FINAL_OUTCOMES } from '../outcomes.js';
 import { readResults } from '../output/read-results.js';
@@ -22,6 +24,7 @@ import { soapTransport } from '../service/soap/transport.js';
 import { checkUser, type CheckContext } from './check-user.js';
 import type { RunOptions } from './options.js';
 import { ResultsGate } from './results-gate.js';
+import { selectUsers, type Selection } from './selection.js';
 import type { World } from './world.js';
 
 export interface JobSummary {
@@ -38,18 +41,36 @@ export async function runJob(options: RunOptions, world: World): Promise<JobSumm
   const redactor = new Redactor();
   redactor.add(options.developerToken, options.clientSecret);
   const log = createLogger(options.logFormat, world.stderr, redactor, world.clock.now);
-  const readOptions = { columns: options.columns, groupBy: options.groupBy };
-  const input = await scanInput(options.input, readOptions);
+  const input = await scanInput(options.input, { columns: options.columns, groupBy: options.groupBy });
   if (options.dryRun) return { exitCode: 0, outputs: [], input };
   if (existsSync(options.output) && !options.resume) {
     throw new UsageError(`${options.output}: results file exists; pass --resume to continue that run, or remove the file`);
   }
+  const selection = await selectUsers(options, input);
+  const lock = await lockResults(options.output);
+  try {
+    return await checkAndReport(options, world, { log, redactor, input, selection, startedAt });
+  } finally {
+    await lock.release();
+  }
+}
+
+interface RunState {
+  log: Logger;
+  redactor: Redactor;
+  input: InputCounts;
+  selection: Selection;
+  startedAt: number;
+}
+
+async function checkAndReport(options: RunOptions, world: World, state: RunState): Promise<JobSummary> {
+  const { log, selection } = state;
   const kept = new Set<string>();
   const journal = await ResultsJournal.create(options.output, options.groupBy, options.resume ? keptRows(options.output, kept) : undefined);
   const dispatcher = world.dispatcher ?? new Agent({ connections: options.concurrency, keepAliveTimeout: 30_000 });
   const calls: CallStats = { requests: 0, retries: 0, throttled: 0, tokenRefreshes: 0 };
   const hardStop = new AbortController();
-  const tokens: TokenSource = storedTokens();
+  const tokens = await createTokenSource(options, { dispatcher, clock: world.clock, random: world.random, log, redactor: state.redactor });
   const ctx: CheckContext = {
     transport: createTransport(options, dispatcher),
     tokens,
@@ -62,12 +83,16 @@ export async function runJob(options: RunOptions, world: World): Promise<JobSumm
     log,
     signal: hardStop.signal,
   };
-  const gate = new ResultsGate(journal, options.groupBy, () => undefined);
+  const progress = createProgress(world, log, selection.sample?.size ?? state.input.users);
+  const gate = new ResultsGate(journal, options.groupBy, (row) => progress.record(row));
   let stopped = false;
+  const written: string[] = [];
   try {
-    stopped = await dispatch(readTokenRows(options.input, readOptions), kept, gate, ctx, options, world, hardStop);
+    stopped = await dispatch(readTokenRows(options.input, { columns: options.columns, groupBy: options.groupBy }), { kept, gate, ctx, options, world, hardStop, selection });
   } finally {
+    progress.stop();
     await journal.close();
+    written.push(...(await tokens.finish()));
     if (!world.dispatcher) await dispatcher.close();
   }
   if (gate.tripped) throw new ConfigRefusedError(`configuration refused for everyone: ${gate.tripped}`);
@@ -79,30 +104,34 @@ export async function runJob(options: RunOptions, world: World): Promise<JobSumm
     tally,
     calls,
     groupBy: options.groupBy,
+    sample: selection.sample,
     run: {
-      startedAt: new Date(startedAt).toISOString(),
+      startedAt: new Date(state.startedAt).toISOString(),
       finishedAt: new Date(finishedAt).toISOString(),
-      durationMs: finishedAt - startedAt,
+      durationMs: finishedAt - state.startedAt,
       transport: options.transport,
       endpoint: options.endpoint,
       complete: !stopped && nonFinal === 0,
     },
   });
-  const outputs = [options.output, ...(options.report ? await writeReport(options.report, report) : [])];
+  const outputs = [options.output, ...(options.report ? await writeReport(options.report, report, options) : []), ...written];
   logSummary(log, report, stopped);
-  return { exitCode: stopped ? 130 : nonFinal > 0 ? 75 : 0, report, outputs, input };
+  return { exitCode: stopped ? 130 : nonFinal > 0 ? 75 : 0, report, outputs, input: state.input };
+}
+
+interface DispatchParts {
+  kept: Set<string>;
+  gate: ResultsGate;
+  ctx: CheckContext;
+  options: RunOptions;
+  world: World;
+  hardStop: AbortController;
+  selection: Selection;
 }
 
 /** Streams users into checks, at most a window of them at once. Returns whether it was stopped. */
-async function dispatch(
-  rows: AsyncIterable<InputRow>,
-  kept: Set<string>,
-  gate: ResultsGate,
-  ctx: CheckContext,
-  options: RunOptions,
-  world: World,
-  hardStop: AbortController,
-): Promise<boolean> {
+async function dispatch(rows: AsyncIterable<InputRow>, parts: DispatchParts): Promise<boolean> {
+  const { kept, gate, ctx, options, world, hardStop, selection } = parts;
   const window = options.concurrency * 2;
   const active = new Set<Promise<void>>();
   const stop = () => setTimeout(() => hardStop.abort(), options.shutdownGrace).unref();
@@ -113,7 +142,7 @@ async function dispatch(
       gate.record(rejectedResult(row, ctx.clock.now()));
       continue;
     }
-    if (kept.has(row.userId)) continue;
+    if (kept.has(row.userId) || !selection.includes(row)) continue;
     const task = checkUser(row, ctx).then((result) => result && gate.record(result));
     active.add(task);
     void task.finally(() => active.delete(task)).catch(() => undefined);
