@@ -2,7 +2,6 @@ import { existsSync } from 'node:fs';
 import pLimit from 'p-limit';
 import { Agent } from 'undici';
 import { createTokenSource } from '../auth/create-token-source.js';
-import type { TokenSource } from '../auth/token-source.js';
 import { ConfigRefusedError, UsageError } from '../errors.js';
 import { readTokenRows, type InputRow, type RejectedRow } from '../input/read-tokens.js';
 import { scanInput, type InputCounts } from '../input/scan.js';
