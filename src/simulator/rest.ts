@@ -3,6 +3,7 @@ import { decideServiceAnswer, missingHeadersDecision, type ServiceDecision } fro
 import { restStatusFor, serviceError } from './faults.js';
 import { deliver, SERVICE_UNAVAILABLE_PAGE, type Reply } from './http.js';
 import { newTrackingId } from './random.js';
+import type { TransportFault } from './personas.js';
 import type { SimContext } from './state.js';
 import type { SimLogEntry } from './types.js';
 
@@ -62,36 +63,39 @@ function isJsonObject(body: string): boolean {
 function restReply(ctx: SimContext, decision: ServiceDecision, statusOverride: number | undefined): Reply {
   const { answer, user } = decision;
   const trackingId = newTrackingId();
-  const json = (body: unknown, extra: OutgoingHttpHeaders = {}) => ({
-    headers: { 'Content-Type': JSON_TYPE, TrackingId: trackingId, ...extra }, body: JSON.stringify(body),
-  });
-  switch (answer.kind) {
-    case 'ok': {
-      const body = answer.mfaStatus === null ? {} : { MFAStatus: answer.mfaStatus };
-      return { entry: { path: 'rest', user, httpStatus: 200, result: 'ok', mfaStatus: answer.mfaStatus, trackingId }, ...json(body) };
-    }
-    case 'fault': {
-      const httpStatus = statusOverride ?? restStatusFor(answer.code);
-      const retryAfter = httpStatus === 429 ? ctx.options.retryAfterSeconds : undefined;
-      const extra = retryAfter === undefined ? {} : { 'Retry-After': String(retryAfter) };
-      const entry = { path: 'rest', user, httpStatus, result: 'fault', code: String(answer.code), trackingId } as const;
-      return { entry, ...json(applicationFault(decision, answer.code, trackingId), extra) };
-    }
+  const headers: OutgoingHttpHeaders = { 'Content-Type': JSON_TYPE, TrackingId: trackingId };
+  if (answer.kind === 'ok') {
+    const body = answer.mfaStatus === null ? {} : { MFAStatus: answer.mfaStatus };
+    const entry = { path: 'rest', user, httpStatus: 200, result: 'ok', mfaStatus: answer.mfaStatus, trackingId } as const;
+    return { entry, headers, body: JSON.stringify(body) };
+  }
+  if (answer.kind === 'fault') {
+    const httpStatus = statusOverride ?? restStatusFor(answer.code);
+    const retryAfter = httpStatus === 429 ? ctx.options.retryAfterSeconds : undefined;
+    if (retryAfter !== undefined) headers['Retry-After'] = String(retryAfter);
+    const entry = { path: 'rest', user, httpStatus, result: 'fault', code: String(answer.code), trackingId } as const;
+    return { entry, headers, body: JSON.stringify(applicationFault(decision, answer.code, trackingId)) };
+  }
+  return transportReply(answer.kind, user, headers);
+}
+
+function transportReply(kind: TransportFault, user: string, headers: OutgoingHttpHeaders): Reply {
+  const transport = (httpStatus: SimLogEntry['httpStatus']) => ({ path: 'rest', user, httpStatus, result: 'transport', code: kind } as const);
+  switch (kind) {
     case 'isf':
-      return { entry: { path: 'rest', user, httpStatus: 500, result: 'fault', code: 'InternalServiceFault' },
-        headers: { 'Content-Type': JSON_TYPE }, body: JSON.stringify({ Message: 'An error has occurred.' }) };
+      return {
+        entry: { path: 'rest', user, httpStatus: 500, result: 'fault', code: 'InternalServiceFault' },
+        headers: { 'Content-Type': JSON_TYPE }, body: JSON.stringify({ Message: 'An error has occurred.' }),
+      };
     case 'html503':
-      return { entry: { path: 'rest', user, httpStatus: 503, result: 'transport', code: 'html503' },
-        headers: { 'Content-Type': 'text/html; charset=us-ascii' }, body: SERVICE_UNAVAILABLE_PAGE };
+      return { entry: transport(503), headers: { 'Content-Type': 'text/html; charset=us-ascii' }, body: SERVICE_UNAVAILABLE_PAGE };
     case 'malformed':
-      return { entry: { path: 'rest', user, httpStatus: 200, result: 'transport', code: 'malformed' },
-        headers: { 'Content-Type': JSON_TYPE, TrackingId: trackingId }, body: '{"MFAStatus": tr' };
+      return { entry: transport(200), headers, body: '{"MFAStatus": tr' };
     case 'empty':
-      return { entry: { path: 'rest', user, httpStatus: 200, result: 'transport', code: 'empty' },
-        headers: { 'Content-Type': JSON_TYPE, TrackingId: trackingId } };
+      return { entry: transport(200), headers };
     case 'reset':
     case 'hang':
-      return { entry: { path: 'rest', user, httpStatus: answer.kind, result: 'transport', code: answer.kind } };
+      return { entry: transport(kind) };
   }
 }
 

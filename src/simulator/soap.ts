@@ -8,7 +8,9 @@ import {
   actionNotSupportedEnvelope, deserializationFailedEnvelope, internalServiceFaultEnvelope, malformedEnvelope,
   serviceFaultEnvelope, successEnvelope, versionMismatchEnvelope,
 } from './soap-response.js';
+import type { TransportFault } from './personas.js';
 import type { SimContext } from './state.js';
+import type { SimLogEntry } from './types.js';
 
 const XML = { 'Content-Type': 'text/xml; charset=utf-8' };
 
@@ -29,39 +31,39 @@ function soapReply(ctx: SimContext, decision: ServiceDecision): Reply {
   const { answer, user } = decision;
   const variant = ctx.state.nextPrefixVariant();
   const trackingId = newTrackingId();
-  switch (answer.kind) {
-    case 'ok':
-      return {
-        entry: { path: 'soap', user, httpStatus: 200, result: 'ok', mfaStatus: answer.mfaStatus, trackingId },
-        headers: XML, body: successEnvelope(variant, trackingId, answer.mfaStatus),
-      };
-    case 'fault': {
-      const httpStatus = decision.faultHttp200 ? 200 : 500;
-      return {
-        entry: { path: 'soap', user, httpStatus, result: 'fault', code: String(answer.code), trackingId },
-        headers: XML, body: serviceFaultEnvelope(variant, serviceError(answer.code), decision.faultShape, trackingId),
-      };
-    }
+  if (answer.kind === 'ok') {
+    return {
+      entry: { path: 'soap', user, httpStatus: 200, result: 'ok', mfaStatus: answer.mfaStatus, trackingId },
+      headers: XML, body: successEnvelope(variant, trackingId, answer.mfaStatus),
+    };
+  }
+  if (answer.kind === 'fault') {
+    const httpStatus = decision.faultHttp200 ? 200 : 500;
+    return {
+      entry: { path: 'soap', user, httpStatus, result: 'fault', code: String(answer.code), trackingId },
+      headers: XML, body: serviceFaultEnvelope(variant, serviceError(answer.code), decision.faultShape, trackingId),
+    };
+  }
+  return transportReply(answer.kind, user, variant, trackingId);
+}
+
+function transportReply(kind: TransportFault, user: string, variant: number, trackingId: string): Reply {
+  const transport = (httpStatus: SimLogEntry['httpStatus']) => ({ path: 'soap', user, httpStatus, result: 'transport', code: kind } as const);
+  switch (kind) {
     case 'isf':
       return {
         entry: { path: 'soap', user, httpStatus: 200, result: 'fault', code: 'InternalServiceFault' },
         headers: XML, body: internalServiceFaultEnvelope(variant),
       };
     case 'html503':
-      return {
-        entry: { path: 'soap', user, httpStatus: 503, result: 'transport', code: 'html503' },
-        headers: { 'Content-Type': 'text/html; charset=us-ascii' }, body: SERVICE_UNAVAILABLE_PAGE,
-      };
+      return { entry: transport(503), headers: { 'Content-Type': 'text/html; charset=us-ascii' }, body: SERVICE_UNAVAILABLE_PAGE };
     case 'malformed':
-      return {
-        entry: { path: 'soap', user, httpStatus: 200, result: 'transport', code: 'malformed' },
-        headers: XML, body: malformedEnvelope(variant, trackingId),
-      };
+      return { entry: transport(200), headers: XML, body: malformedEnvelope(variant, trackingId) };
     case 'empty':
-      return { entry: { path: 'soap', user, httpStatus: 200, result: 'transport', code: 'empty' }, headers: XML };
+      return { entry: transport(200), headers: XML };
     case 'reset':
     case 'hang':
-      return { entry: { path: 'soap', user, httpStatus: answer.kind, result: 'transport', code: answer.kind } };
+      return { entry: transport(kind) };
   }
 }
 

@@ -23,11 +23,16 @@ const parser = new XMLParser({
   trimValues: true,
   ignoreDeclaration: true,
   ignorePiTags: true,
+  htmlEntities: true,
 });
 
-/** Parses a document strictly: no DTD, well-formed, one root, every prefix bound. */
+/** Without a DTD, XML knows only the five predefined entities and character references. */
+const UNDEFINED_ENTITY = /&(?!(?:amp|lt|gt|quot|apos|#[0-9]+|#x[0-9a-fA-F]+);)/;
+
+/** Parses a document strictly: no DTD, only XML's own entities, well-formed, one root, every prefix bound. */
 export function parseXmlDocument(text: string): XmlElement {
   if (/<!DOCTYPE/i.test(text)) throw new Error('DTD is prohibited');
+  if (UNDEFINED_ENTITY.test(text)) throw new Error('reference to an undefined entity');
   const validation = XMLValidator.validate(text);
   if (validation !== true) throw new Error(`malformed XML: ${validation.err.msg}`);
   const roots = (parser.parse(text) as OrderedNode[]).filter((node) => !(TEXT in node));
