@@ -20,7 +20,6 @@ interface Spec { persona: string; tokens: 'both' | 'access' | 'refresh'; expired
 
 /** Every special user, by kind; the rest are plain answers. */
 const SPECIALS: Array<[count: number, spec: Spec]> = [
-  [30, { persona: 'unknown', tokens: 'both' }],
   [12, { persona: 'e106', tokens: 'both' }], [3, { persona: 'e106+apifault', tokens: 'access' }],
   [4, { persona: 'e105', tokens: 'access' }], [1, { persona: 'e105+h200', tokens: 'both' }],
   [2, { persona: 'e108', tokens: 'both' }], [2, { persona: 'e120', tokens: 'access' }],
