@@ -75,6 +75,8 @@ export function checkRunOptions(options: RunOptions): RunOptions {
     integer('--retry-delay', options.retryDelay, 0, MAX_RETRY_DELAY_MS),
     integer('--throttle-wait', options.throttleWait, 0),
     options.sample === undefined ? undefined : integer('--sample', options.sample, 1),
+    options.sample !== undefined && options.shard ? '--sample, --shard: use one or the other (a sample is small enough for one job)' : undefined,
+    options.history !== undefined && options.report === undefined ? '--history: needs --report (the trend is written into the report)' : undefined,
     options.developerToken || options.dryRun ? undefined : '--developer-token: required (or MFA_ADOPTION_DEVELOPER_TOKEN, or --developer-token-file)',
     checkUrl('--endpoint', options.endpoint),
     checkUrl('--token-url', options.tokenUrl),

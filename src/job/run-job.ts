@@ -82,7 +82,7 @@ async function checkAndReport(options: RunOptions, world: World, state: RunState
     log,
     signal: hardStop.signal,
   };
-  const progress = createProgress(world, log, selection.sample?.size ?? state.input.users);
+  const progress = createProgress(world, log, selection.users);
   const gate = new ResultsGate(journal, options.groupBy, (row) => progress.record(row));
   let stopped = false;
   const written: string[] = [];
@@ -104,6 +104,7 @@ async function checkAndReport(options: RunOptions, world: World, state: RunState
     calls,
     groupBy: options.groupBy,
     sample: selection.sample,
+    shard: selection.shard,
     run: {
       startedAt: new Date(state.startedAt).toISOString(),
       finishedAt: new Date(finishedAt).toISOString(),
@@ -138,7 +139,7 @@ async function dispatch(rows: AsyncIterable<InputRow>, parts: DispatchParts): Pr
   for await (const row of rows) {
     if (world.stop?.aborted || gate.tripped) break;
     if (row.kind !== 'user') {
-      gate.record(rejectedResult(row, ctx.clock.now()));
+      if (selection.includesRejected) gate.record(rejectedResult(row, ctx.clock.now()));
       continue;
     }
     if (kept.has(row.userId) || !selection.includes(row)) continue;

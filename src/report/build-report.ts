@@ -1,7 +1,9 @@
+import type { SampleInfo, ShardInfo } from '../job/selection.js';
 import type { Outcome } from '../outcomes.js';
 import { TOOL } from '../version.js';
+import type { Trend } from './history.js';
 import { adoption, type Adoption } from './stats.js';
-import type { Counts, Tally } from './tally.js';
+import type { Counts } from './tally.js';
 
 export const SEMANTICS =
   'GetUserMFAStatus returns true if, during calendar year 2021, the user passed multi-factor authentication in ' +
@@ -54,19 +56,34 @@ export interface Report {
   users: UserFigures;
   adoption: Adoption;
   calls: CallStats;
+  /** The --group-by column, when grouped. */
+  groupBy?: string;
   groups?: Record<string, GroupFigures>;
-  sample?: { population: number; size: number; seed: string };
+  sample?: SampleInfo;
+  shard?: ShardInfo;
+  /** With --history: the previous run's figures, the change, and every run's headline. */
+  trend?: Trend;
+}
+
+/** What a group's figures are computed from. */
+export type GroupCounts = Pick<Counts, 'eligible' | 'mfaEnabled' | 'mfaDisabled'>;
+
+/** The counts a report is built from: a run's tally of its results file, or the sum of shard reports. */
+export interface ReportCounts extends Counts {
+  groups: Map<string, GroupCounts>;
 }
 
 export interface ReportInput {
-  tally: Tally;
+  tally: ReportCounts;
   run: RunInfo;
   calls: CallStats;
   groupBy?: string;
-  sample?: { population: number; size: number; seed: string };
+  sample?: SampleInfo;
+  shard?: ShardInfo;
 }
 
-export function buildReport({ tally, run, calls, groupBy, sample }: ReportInput): Report {
+/** Every percentage and interval is computed here, from counts; nothing is ever averaged. */
+export function buildReport({ tally, run, calls, groupBy, sample, shard }: ReportInput): Report {
   const report: Report = {
     schemaVersion: 1,
     tool: { name: TOOL.name, version: TOOL.version },
@@ -77,8 +94,12 @@ export function buildReport({ tally, run, calls, groupBy, sample }: ReportInput)
     adoption: adoption(tally.mfaEnabled, tally.mfaDisabled, tally.eligible, sample?.population),
     calls,
   };
-  if (groupBy !== undefined) report.groups = groupFigures(tally);
+  if (groupBy !== undefined) {
+    report.groupBy = groupBy;
+    report.groups = groupFigures(tally.groups);
+  }
   if (sample) report.sample = sample;
+  if (shard) report.shard = shard;
   return report;
 }
 
@@ -93,9 +114,9 @@ function userFigures(counts: Counts): UserFigures {
   };
 }
 
-/** Largest groups first; ties by name, so the order is stable. */
-function groupFigures(tally: Tally): Record<string, GroupFigures> {
-  const entries = [...tally.groups].sort(([a, x], [b, y]) => y.eligible - x.eligible || a.localeCompare(b));
+/** Largest groups first; ties by name, so the order is stable (renderers sort again: JSON puts integer-like keys first). */
+function groupFigures(groups: Map<string, GroupCounts>): Record<string, GroupFigures> {
+  const entries = [...groups].sort(([a, x], [b, y]) => y.eligible - x.eligible || a.localeCompare(b));
   return Object.fromEntries(
     entries.map(([name, counts]) => [
       name,
@@ -109,4 +130,9 @@ function groupFigures(tally: Tally): Record<string, GroupFigures> {
       },
     ]),
   );
+}
+
+/** A report's groups, largest first, ties by name: the order renderers show. */
+export function groupsLargestFirst(groups: Record<string, GroupFigures>): [string, GroupFigures][] {
+  return Object.entries(groups).sort(([a, x], [b, y]) => y.users - x.users || a.localeCompare(b));
 }
