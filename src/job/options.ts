@@ -77,6 +77,7 @@ export function checkRunOptions(options: RunOptions): RunOptions {
     options.sample === undefined ? undefined : integer('--sample', options.sample, 1),
     options.sample !== undefined && options.shard ? '--sample, --shard: use one or the other (a sample is small enough for one job)' : undefined,
     options.history !== undefined && options.report === undefined ? '--history: needs --report (the trend is written into the report)' : undefined,
+    options.report !== undefined && /\.(md|html?)$/i.test(options.report) ? `--report: the JSON path, e.g. report.json (report.md and report.html are written beside it), got ${JSON.stringify(options.report)}` : undefined,
     options.developerToken || options.dryRun ? undefined : '--developer-token: required (or MFA_ADOPTION_DEVELOPER_TOKEN, or --developer-token-file)',
     checkUrl('--endpoint', options.endpoint),
     checkUrl('--token-url', options.tokenUrl),

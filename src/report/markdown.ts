@@ -1,6 +1,7 @@
 import { OUTCOMES } from '../outcomes.js';
 import type { Adoption } from './stats.js';
-import type { Report } from './build-report.js';
+import { groupsLargestFirst, type Report } from './build-report.js';
+import type { Trend } from './history.js';
 
 /** The report as Markdown, for people: headline, bounds, outcomes, what to do next. */
 export function renderMarkdown(report: Report): string {
@@ -16,6 +17,8 @@ export function renderMarkdown(report: Report): string {
     `- ${users.mfaEnabled} users passed MFA, ${users.mfaDisabled} did not, ${users.undetermined} could not be determined.`,
     `- Whatever the undetermined users turn out to be, adoption lies between **${pct(report.adoption.lowerBoundPercent)}** and **${pct(report.adoption.upperBoundPercent)}**.`,
     ...(report.sample ? [`- Estimated from a random sample of ${report.sample.size} of ${report.sample.population} users (seed \`${report.sample.seed}\`); the interval includes the finite population correction.`] : []),
+    ...(report.shard ? [`- Shard ${report.shard.index} of ${report.shard.count} (users whose user_id hashes to it); merge the shards with \`mfa-adoption report merge\`.`] : []),
+    ...(report.trend ? [`- ${change(report.trend)}`] : []),
     '',
     `> ${report.semantics}`,
     '',
@@ -27,6 +30,7 @@ export function renderMarkdown(report: Report): string {
     '',
     ...nextSteps(report),
     ...groupTable(report),
+    ...trendTable(report.trend),
     '## Calls',
     '',
     `${report.calls.requests} requests, ${report.calls.retries} retries, ${report.calls.throttled} throttle pauses, ` +
@@ -58,10 +62,32 @@ function nextSteps(report: Report): string[] {
 
 function groupTable(report: Report): string[] {
   if (!report.groups) return [];
-  const rows = Object.entries(report.groups).map(
+  const rows = groupsLargestFirst(report.groups).map(
     ([name, g]) => `| ${escapeCell(name || '(empty)')} | ${g.users} | ${headline(g.adoption)}${g.tooSmall ? ' — too small to conclude' : ''} | ${pct(g.adoption.lowerBoundPercent)} – ${pct(g.adoption.upperBoundPercent)} |`,
   );
   return ['## By group', '', '| group | users | adoption | bounds |', '|---|---:|---|---|', ...rows, ''];
+}
+
+/** The change since the previous run, in words. */
+export function change(trend: Trend): string {
+  const { previous, deltaPercentPoints: delta } = trend;
+  if (!previous) return 'First run in the history: no trend yet.';
+  if (delta === null) return `Previous run (${previous.finishedAt}): ${pct(previous.percent)}; no change can be computed.`;
+  const sign = delta > 0 ? '+' : delta < 0 ? '−' : '±';
+  return `Change since the previous run (${previous.finishedAt}, ${pct(previous.percent)}): **${sign}${Math.abs(delta).toFixed(2)} percentage points**.`;
+}
+
+/** The latest runs of the history; the HTML report charts all of them. */
+const TREND_ROWS = 12;
+
+function trendTable(trend: Trend | undefined): string[] {
+  if (!trend) return [];
+  const shown = trend.points.slice(-TREND_ROWS);
+  const rows = shown.map(
+    (p) => `| ${p.finishedAt}${p.complete ? '' : ' (incomplete)'} | ${p.eligible} | ${headline({ ...p, lowerBoundPercent: null, upperBoundPercent: null })} | ${pct(p.lowerBoundPercent)} – ${pct(p.upperBoundPercent)} |`,
+  );
+  const more = trend.points.length > shown.length ? [`The last ${shown.length} of ${trend.points.length} runs.`, ''] : [];
+  return ['## Trend', '', ...more, '| finished | users | adoption | bounds |', '|---|---:|---|---|', ...rows, ''];
 }
 
 function escapeCell(text: string): string {
