@@ -1,5 +1,6 @@
 import type { Answer } from '../answer.js';
 import type { HttpResponse } from '../http.js';
+import { parseFaultCode } from '../fault-code.js';
 import { retryAfterMs } from '../retry-after.js';
 
 interface ApplicationFault {
@@ -32,18 +33,28 @@ function readSuccess(json: unknown, trackingId: string | undefined): Answer {
 function readFault(json: unknown, response: HttpResponse): Answer | undefined {
   if (typeof json !== 'object' || json === null) return undefined;
   const fault = json as ApplicationFault;
-  const error = fault.Errors?.[0] ?? fault.OperationErrors?.[0];
-  const code = Number(error?.Code);
-  if (!error || !Number.isInteger(code)) return undefined;
+  const error = firstOf(fault.Errors) ?? firstOf(fault.OperationErrors);
+  const code = parseFaultCode(error?.Code);
+  if (!error || code === undefined) return undefined;
   return {
     kind: 'fault',
     code,
-    errorName: (error as { ErrorCode?: string }).ErrorCode,
-    message: error.Message,
-    trackingId: fault.TrackingId ?? firstHeader(response.headers.trackingid),
+    errorName: textOf((error as { ErrorCode?: unknown }).ErrorCode),
+    message: textOf(error.Message),
+    trackingId: textOf(fault.TrackingId) ?? firstHeader(response.headers.trackingid),
     httpStatus: response.status,
     retryAfterMs: retryAfterMs(response.headers['retry-after']),
   };
+}
+
+/** Untrusted JSON: only a non-empty string is taken as text. */
+function textOf(value: unknown): string | undefined {
+  return typeof value === 'string' && value !== '' ? value : undefined;
+}
+
+function firstOf<T>(list: T[] | undefined): T | undefined {
+  const first: unknown = Array.isArray(list) ? list[0] : undefined;
+  return typeof first === 'object' && first !== null ? (first as T) : undefined;
 }
 
 function parseJson(body: string): unknown {

@@ -1,5 +1,6 @@
 import type { Answer } from '../answer.js';
 import type { HttpResponse } from '../http.js';
+import { parseFaultCode } from '../fault-code.js';
 import { retryAfterMs } from '../retry-after.js';
 import { NS } from './envelope.js';
 import { childNamed, childrenNamed, parseXml, type XmlElement } from './xml.js';
@@ -14,7 +15,7 @@ export function readSoapResponse(response: HttpResponse): Answer {
   const { status, body } = response;
   if (!body.trim().startsWith('<')) return notSoap(response, body.trim() === '' ? 'empty body' : 'not XML');
   const root = parseXml(body);
-  if (typeof root === 'string') return notSoap(response, root, /DTD/.test(root) && status < 400);
+  if (typeof root === 'string') return notSoap(response, root, /DTD/.test(root) && (status < 400 || /<!ENTITY/i.test(body)));
   if (root.ns !== NS.soap || root.name !== 'Envelope') return notSoap(response, `root element is {${root.ns}}${root.name}, not a SOAP 1.1 Envelope`);
   const soapBody = childNamed(root, NS.soap, 'Body');
   const fault = childNamed(soapBody, NS.soap, 'Fault');
@@ -24,8 +25,8 @@ export function readSoapResponse(response: HttpResponse): Answer {
 
 /**
  * Not a SOAP envelope at all: an HTTP error page (its status says enough; an HTML page's
- * DOCTYPE is harmless since it is never parsed further), or garbage on a 2xx. A DTD on a 2xx
- * is hostile and not retried.
+ * DOCTYPE is harmless since it is never parsed further), or garbage on a 2xx. A DTD on a 2xx,
+ * or one declaring entities whatever the status, is hostile and not retried.
  */
 function notSoap(response: HttpResponse, problem: string, hostile = false): Answer {
   const { status } = response;
@@ -45,19 +46,26 @@ function readSuccess(soapBody: XmlElement | undefined, header: XmlElement | unde
   return { kind: 'status', mfaStatus, trackingId };
 }
 
+/**
+ * faultcode, faultstring and detail are unqualified in SOAP 1.1; an envelope written with a
+ * default namespace puts them in the envelope's namespace, which is accepted too.
+ */
+function faultPart(fault: XmlElement, name: string): XmlElement | undefined {
+  return childNamed(fault, '', name) ?? childNamed(fault, NS.soap, name);
+}
+
 function readFault(fault: XmlElement, httpStatus: number): Answer {
-  const detail = childNamed(fault, '', 'detail');
+  const detail = faultPart(fault, 'detail');
   const adApi = childNamed(detail, NS.adapi, 'AdApiFaultDetail');
   const apiFault = childNamed(detail, NS.customer, 'ApiFault') ?? childNamed(detail, NS_EXCEPTION, 'ApiFault');
   const error = adApi
     ? childNamed(childNamed(adApi, NS.adapi, 'Errors'), NS.adapi, 'AdApiError')
     : childNamed(childNamed(apiFault, NS_EXCEPTION, 'OperationErrors'), NS_EXCEPTION, 'OperationError');
   const container = adApi ?? apiFault;
-  const codeText = error && childNamed(error, error.ns, 'Code')?.text;
-  const code = codeText === undefined ? Number.NaN : Number(codeText.trim());
-  const faultstring = childNamed(fault, '', 'faultstring')?.text ?? '';
-  if (!container || !error || !Number.isInteger(code)) {
-    const faultcode = childNamed(fault, '', 'faultcode')?.text ?? '';
+  const code = parseFaultCode(error && childNamed(error, error.ns, 'Code')?.text);
+  const faultstring = faultPart(fault, 'faultstring')?.text ?? '';
+  if (!container || !error || code === undefined) {
+    const faultcode = faultPart(fault, 'faultcode')?.text ?? '';
     if (/(^|:)InternalServiceFault$/.test(faultcode) || httpStatus >= 500) return { kind: 'server-fault', httpStatus, message: faultstring };
     return { kind: 'protocol', problem: `SOAP fault without an error code: ${faultcode} ${faultstring}`.trim(), garbled: false };
   }
