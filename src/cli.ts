@@ -8,6 +8,7 @@ import { MfaAdoptionError } from './errors.js';
 import { runJob } from './job/run-job.js';
 import { processWorld } from './job/world.js';
 import { Redactor } from './log/redact.js';
+import { mergeReportFiles } from './report/merge.js';
 import { summaryText } from './report/summary-text.js';
 import { TOOL } from './version.js';
 
@@ -36,7 +37,17 @@ async function main(argv: string[]): Promise<number> {
       .command('demo', 'run the job on fixtures/ against an in-process simulator', (y) => y, async () => {
         exitCode = await runDemo(stop.signal);
       })
-      .demandCommand(1, 'name a command: run, simulate or demo')
+      .command('report', 'work with reports: merge the shard reports of a sharded run', (y) =>
+        y.command('merge <files..>', 'combine shard reports exactly into one (JSON, Markdown, HTML)', (m) =>
+          m.env(false).positional('files', { type: 'string', array: true, demandOption: true, describe: 'the shard reports (report.json of each --shard K/N run)' })
+            .option('report', { type: 'string', demandOption: true, describe: 'merged report as JSON; .md and .html are written beside it' })
+            .option('history', { type: 'string', describe: 'JSON Lines file: append the merged aggregate, report the trend' }),
+        async (args) => {
+          const merged = await mergeReportFiles(args.files, { report: args.report, history: args.history });
+          process.stdout.write(summaryText(merged));
+          exitCode = merged.exitCode;
+        }).demandCommand(1, 'name a report command: merge'))
+      .demandCommand(1, 'name a command: run, simulate, demo or report merge')
       .fail((message, error) => {
         throw error ?? new MfaAdoptionError(message, 'E_USAGE', 2);
       })

@@ -2,7 +2,7 @@ import type { JobSummary } from '../job/run-job.js';
 import { headline, pct } from './markdown.js';
 
 /** The short summary a person (or cron mail) reads on stdout. */
-export function summaryText(summary: JobSummary): string {
+export function summaryText(summary: Pick<JobSummary, 'report' | 'outputs'>): string {
   const { report, outputs } = summary;
   if (!report) return '';
   const { users, adoption } = report;
