@@ -1,6 +1,6 @@
 /** The report page's only stylesheet, inlined: fluid, one column on a phone, light and dark. */
 export const STYLE = `
-:root{--fg:#1f2328;--muted:#59636e;--bg:#fff;--card:#f6f8fa;--line:#d1d9e0;--accent:#0969da;--band:#b6d7ff;
+:root{--fg:#1f2328;--muted:#59636e;--bg:#fff;--card:#f6f8fa;--line:#d1d9e0;--accent:#0969da;--band:#9ecbff;
 --good:#1a7f37;--warn:#9a6700;--bad:#cf222e;--idle:#818b98;color-scheme:light dark}
 @media (prefers-color-scheme:dark){:root{--fg:#f0f6fc;--muted:#9198a1;--bg:#0d1117;--card:#151b23;--line:#3d444d;
 --accent:#4493f8;--band:#1c3a63;--good:#3fb950;--warn:#d29922;--bad:#f85149;--idle:#656c76}}
@@ -42,5 +42,6 @@ svg.trend-chart{display:block;width:100%;height:auto;margin:.5rem 0}
 .scroll{overflow-x:auto}
 table{border-collapse:collapse;width:100%;font-size:.85rem;font-variant-numeric:tabular-nums}
 th,td{padding:.25rem .5rem;border-top:1px solid var(--line);text-align:left;white-space:nowrap}
+td:last-child{white-space:normal}
 @media (max-width:32rem){.row{grid-template-columns:1fr auto}.row svg{grid-column:1/-1;grid-row:2}}
 `;

@@ -43,7 +43,7 @@ export function renderHtml(report: Report): string {
 function header(report: Report): string {
   const { run, users, sample, shard } = report;
   const state = run.complete ? 'Complete run' : '<strong>Incomplete run</strong> (rerun with <code>--resume</code>)';
-  const lines = [`${state} over ${users.eligible} users, ${run.transport.toUpperCase()} against ${escapeHtml(run.endpoint)}, finished ${escapeHtml(run.finishedAt)}.`];
+  const lines = [`${state} over ${users.eligible} users, ${run.transport.toUpperCase()} against ${escapeHtml(run.endpoint)}, finished ${escapeHtml(shortTime(run.finishedAt))}.`];
   if (sample) lines.push(`Estimated from a random sample of <span id="sample-size" data-value="${sample.size}">${sample.size}</span> of <span id="sample-population" data-value="${sample.population}">${sample.population}</span> users (seed <code>${escapeHtml(sample.seed)}</code>); the interval includes the finite population correction.`);
   if (shard) lines.push(`Shard ${shard.index} of ${shard.count}: the users whose user_id hashes to it. Merge all shards with <code>mfa-adoption report merge</code>.`);
   return `<header>\n<h1>MFA adoption report</h1>\n${lines.map((line) => `<p class="muted">${line}</p>`).join('\n')}\n</header>`;
@@ -87,8 +87,8 @@ function trendSection(trend: Trend): string {
   const { previous, deltaPercentPoints: delta } = trend;
   const change = !previous
     ? 'First run in the history: no trend yet.'
-    : `${delta === null ? 'No change can be computed' : `<strong>${delta > 0 ? '+' : delta < 0 ? '−' : '±'}${Math.abs(delta).toFixed(2)} percentage points</strong>`} since the previous run (${escapeHtml(previous.finishedAt)}, ${pct(previous.percent)}).`;
-  const rows = trend.points.slice(-TREND_ROWS).reverse().map((p) => `<tr><td>${escapeHtml(p.finishedAt)}${p.complete ? '' : ' (incomplete)'}</td><td>${p.eligible}</td><td>${escapeHtml(headline(asAdoption(p)))}</td></tr>`);
+    : `${delta === null ? 'No change can be computed' : `<strong>${delta > 0 ? '+' : delta < 0 ? '−' : '±'}${Math.abs(delta).toFixed(2)} percentage points</strong>`} since the previous run (${escapeHtml(shortTime(previous.finishedAt))}, ${pct(previous.percent)}).`;
+  const rows = trend.points.slice(-TREND_ROWS).map((p) => `<tr><td>${escapeHtml(shortTime(p.finishedAt))}${p.complete ? '' : ' (incomplete)'}</td><td>${p.eligible}</td><td>${escapeHtml(headline(asAdoption(p)))}</td></tr>`);
   return [
     `<section id="trend" data-points="${trend.points.length}">`,
     '<h2>Trend</h2>',
@@ -97,6 +97,12 @@ function trendSection(trend: Trend): string {
     `<div class="scroll"><table><thead><tr><th>finished</th><th>users</th><th>adoption</th></tr></thead><tbody>${rows.join('')}</tbody></table></div>`,
     '</section>',
   ].join('\n');
+}
+
+/** `2024-05-01T06:00:12.345Z` → `2024-05-01 06:00 UTC`; anything else as it is. */
+function shortTime(iso: string): string {
+  const match = /^(\d{4}-\d\d-\d\d)T(\d\d:\d\d)[^Z]*Z$/.exec(iso);
+  return match ? `${match[1]} ${match[2]} UTC` : iso;
 }
 
 function asAdoption(point: Trend['points'][number]): Adoption {

@@ -65,7 +65,7 @@ function groupTable(report: Report): string[] {
   const rows = groupsLargestFirst(report.groups).map(
     ([name, g]) => `| ${escapeCell(name || '(empty)')} | ${g.users} | ${headline(g.adoption)}${g.tooSmall ? ' — too small to conclude' : ''} | ${pct(g.adoption.lowerBoundPercent)} – ${pct(g.adoption.upperBoundPercent)} |`,
   );
-  return ['## By group', '', '| group | users | adoption | bounds |', '|---|---:|---|---|', ...rows, ''];
+  return ['## By group', '', `| ${escapeCell(report.groupBy ?? 'group')} | users | adoption | bounds |`, '|---|---:|---|---|', ...rows, ''];
 }
 
 /** The change since the previous run, in words. */
