@@ -1,4 +1,4 @@
-import { mkdir, rm } from 'node:fs/promises';
+import { copyFile, mkdir, rm } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { join, resolve } from 'node:path';
 import { runJob } from '../job/run-job.js';
@@ -18,9 +18,11 @@ export async function runDemo(stop: AbortSignal, outDir = resolve('demo-output')
   try {
     await rm(outDir, { recursive: true, force: true });
     await mkdir(outDir, { recursive: true });
+    // A copy: rotated refresh tokens are journalled beside the input, which must not be fixtures/.
+    await copyFile(join(FIXTURES, 'tokens.csv'), join(outDir, 'tokens.csv'));
     const options = checkRunOptions({
       ...DEFAULTS,
-      input: join(FIXTURES, 'tokens.csv'),
+      input: join(outDir, 'tokens.csv'),
       output: join(outDir, 'results.csv'),
       report: join(outDir, 'report.json'),
       tokensOut: join(outDir, 'tokens.next.csv'),
