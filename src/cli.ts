@@ -3,6 +3,8 @@ import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { runFlags, toRunOptions } from './cli/run-command.js';
 import { runDemo } from './cli/demo-command.js';
+import { dryRunText } from './cli/dry-run-text.js';
+import { createNotices, logFormatOf, type Notices } from './cli/notices.js';
 import { simulateFlags, runSimulate } from './cli/simulate-command.js';
 import { MfaAdoptionError } from './errors.js';
 import { runJob } from './job/run-job.js';
@@ -15,8 +17,9 @@ import { TOOL } from './version.js';
 /** The only place that exits. Errors the job raises on purpose carry their exit code; others are bugs. */
 async function main(argv: string[]): Promise<number> {
   const redactor = new Redactor();
+  const notices = createNotices(logFormatOf(argv), redactor);
   const stop = new AbortController();
-  onSignals(stop);
+  onSignals(stop, notices);
   try {
     let exitCode = 0;
     await yargs(argv)
@@ -25,10 +28,10 @@ async function main(argv: string[]): Promise<number> {
       .version(TOOL.version)
       .strict()
       .command('run', 'check every user in the token CSV and report MFA adoption', runFlags, async (args) => {
-        const options = toRunOptions(args, (message) => process.stderr.write(`warning: ${message}\n`), argv);
+        const options = toRunOptions(args, (message) => notices.warn('secret_on_command_line', `warning: ${message}`), argv);
         redactor.add(options.developerToken, options.clientSecret);
         const summary = await runJob(options, processWorld(stop.signal));
-        process.stdout.write(options.dryRun ? dryRunText(summary) : summaryText(summary));
+        process.stdout.write(options.dryRun ? dryRunText(summary, options) : summaryText(summary));
         exitCode = summary.exitCode;
       })
       .command('simulate', 'start the local simulator of the service and the OAuth endpoint', simulateFlags, async (args) => {
@@ -55,34 +58,40 @@ async function main(argv: string[]): Promise<number> {
       .parseAsync();
     return exitCode;
   } catch (error) {
-    return report(error, redactor);
+    return report(error, notices);
   }
 }
 
-function report(error: unknown, redactor: Redactor): number {
+/** The event each deliberate error is logged as, for alerting on it. */
+const ERROR_EVENTS: Record<string, string> = {
+  E_LOCKED: 'lock_busy',
+  E_CONFIG_REFUSED: 'config_refused',
+  E_USAGE: 'usage_error',
+  E_INPUT: 'input_error',
+};
+
+function report(error: unknown, notices: Notices): number {
   if (error instanceof MfaAdoptionError) {
-    process.stderr.write(`mfa-adoption: ${redactor.redact(error.message)}\n`);
+    notices.error(ERROR_EVENTS[error.code] ?? 'failed', error.message, { code: error.code, exit_code: error.exitCode });
     return error.exitCode;
   }
   const detail = error instanceof Error ? (error.stack ?? error.message) : String(error);
-  process.stderr.write(`mfa-adoption: internal error (a bug, please report it): ${redactor.redact(detail)}\n`);
+  notices.error('internal_error', `internal error (a bug, please report it): ${detail}`, { exit_code: 1 });
   return 1;
 }
 
 /** First SIGINT/SIGTERM: stop taking users and finish cleanly. Second: exit at once (the journal stays resumable). */
-function onSignals(stop: AbortController): void {
+function onSignals(stop: AbortController, notices: Notices): void {
   const handler = (signal: NodeJS.Signals) => {
-    if (stop.signal.aborted) process.exit(130);
-    process.stderr.write(`mfa-adoption: ${signal}: finishing requests in flight, then stopping (again to exit at once)\n`);
+    if (stop.signal.aborted) {
+      notices.warn('signal', `${signal} again: exiting at once; the results file stays resumable (--resume)`, { signal, exit_code: 130 });
+      process.exit(130);
+    }
+    notices.warn('signal', `${signal}: sending no new requests, finishing those in flight, then stopping (again to exit at once)`, { signal });
     stop.abort();
   };
   process.on('SIGINT', handler);
   process.on('SIGTERM', handler);
-}
-
-function dryRunText(summary: Awaited<ReturnType<typeof runJob>>): string {
-  const { input } = summary;
-  return `dry run: ${input.rows} rows, ${input.users} users to check, ${input.invalidRows} invalid rows, ${input.duplicateRows} duplicates; nothing sent\n`;
 }
 
 const exitCode = await main(hideBin(process.argv));

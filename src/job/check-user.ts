@@ -24,6 +24,8 @@ export interface CheckContext {
   log: Logger;
   /** Aborted when the run must stop: the user is then left without a row, for --resume. */
   signal: AbortSignal;
+  /** Aborted when no new request may start (SIGINT/SIGTERM); those in flight go on until `signal`. */
+  drain?: AbortSignal;
 }
 
 /** Checks one user: calls, classifies, retries or refreshes, until an outcome to record. */
@@ -31,14 +33,17 @@ export async function checkUser(user: UserRow, ctx: CheckContext): Promise<Resul
   let attempts = 0;
   let expired = false;
   let refreshedOnExpiry = false;
+  const drain = ctx.drain ?? ctx.signal;
   for (;;) {
+    if (drain.aborted) return undefined;
     const token = await ctx.tokens.accessTokenFor(user, expired, ctx.signal);
     expired = false;
     if (ctx.signal.aborted) return undefined;
     if ('verdict' in token) return toRow(user, token.verdict, attempts, ctx.clock);
     attempts++;
-    const verdict = classify(await send(token.accessToken, ctx));
-    if (ctx.signal.aborted) return undefined;
+    const answer = await send(token.accessToken, ctx, drain);
+    if (answer === undefined || ctx.signal.aborted) return undefined;
+    const verdict = classify(answer);
     if (verdict.action === 'refresh' && !refreshedOnExpiry && ctx.tokens.canRefresh(user)) {
       expired = refreshedOnExpiry = true;
       continue;
@@ -51,14 +56,15 @@ export async function checkUser(user: UserRow, ctx: CheckContext): Promise<Resul
       ctx.calls.throttled++;
       ctx.limiter.pause(step.pauseAllMs);
     }
-    await ctx.clock.sleep(step.delayMs, ctx.signal);
+    await ctx.clock.sleep(step.delayMs, drain);
   }
 }
 
-async function send(accessToken: string, ctx: CheckContext) {
+/** Sends one request when its turn comes; undefined when the run stops sending first. */
+async function send(accessToken: string, ctx: CheckContext, drain: AbortSignal) {
   return ctx.inFlight(async () => {
-    await ctx.limiter.acquire(ctx.signal);
-    if (ctx.signal.aborted) return { kind: 'network', problem: 'abandoned at shutdown', timedOut: false } as const;
+    await ctx.limiter.acquire(drain);
+    if (drain.aborted) return undefined;
     ctx.calls.requests++;
     return ctx.transport.check(accessToken, ctx.signal);
   });

@@ -6,7 +6,8 @@ import { ConfigRefusedError, UsageError } from '../errors.js';
 import { readTokenRows, type InputRow, type RejectedRow } from '../input/read-tokens.js';
 import { scanInput, type InputCounts } from '../input/scan.js';
 import { createLogger, type Logger } from '../log/logger.js';
-import { createProgress } from '../log/progress.js';
+import type { LiveLine } from '../log/live-line.js';
+import { createProgress, liveLineFor } from '../log/progress.js';
 import { lockResults } from '../output/lock.js';
 import { Redactor } from '../log/redact.js';
 import { FINAL_OUTCOMES } from '../outcomes.js';
@@ -32,6 +33,17 @@ export interface JobSummary {
   /** Files written: results, report JSON, report Markdown… */
   outputs: string[];
   input: InputCounts;
+  /** With --dry-run: what a real run would do. */
+  plan?: DryRunPlan;
+}
+
+export interface DryRunPlan {
+  /** Users this run would check (after --sample / --shard), before --resume keeps any. */
+  users: number;
+  /** With --resume: users already final in the results file, which would be kept. */
+  alreadyFinal: number;
+  /** The results file exists: a real run needs --resume. */
+  outputExists: boolean;
 }
 
 /** The batch job: input → schedule → call → record → report. Returns; never exits. */
@@ -39,23 +51,37 @@ export async function runJob(options: RunOptions, world: World): Promise<JobSumm
   const startedAt = world.clock.now();
   const redactor = new Redactor();
   redactor.add(options.developerToken, options.clientSecret);
-  const log = createLogger(options.logFormat, world.stderr, redactor, world.clock.now);
-  const input = await scanInput(options.input, { columns: options.columns, groupBy: options.groupBy });
-  if (options.dryRun) return { exitCode: 0, outputs: [], input };
-  if (existsSync(options.output) && !options.resume) {
-    throw new UsageError(`${options.output}: results file exists; pass --resume to continue that run, or remove the file`);
-  }
-  const selection = await selectUsers(options, input);
+  const readOptions = { columns: options.columns, groupBy: options.groupBy };
+  if (options.dryRun) return planDryRun(options, await scanInput(options.input, readOptions));
+  const live = liveLineFor(world, options.logFormat);
+  const log = createLogger(options.logFormat, live?.stream ?? world.stderr, redactor, world.clock.now);
+  // Locked before anything else, so that a second run exits 75 at once and never sees a half-made file.
   const lock = await lockResults(options.output);
   try {
-    return await checkAndReport(options, world, { log, redactor, input, selection, startedAt });
+    if (lock.tookOverFrom) log.log('warn', 'lock_taken_over', `took over ${lock.path}, left by a run that is gone (${lock.tookOverFrom})`);
+    if (existsSync(options.output) && !options.resume) {
+      throw new UsageError(`${options.output}: results file exists; pass --resume to continue that run, or remove the file`);
+    }
+    const input = await scanInput(options.input, readOptions);
+    const selection = await selectUsers(options, input);
+    return await checkAndReport(options, world, { log, live, redactor, input, selection, startedAt });
   } finally {
     await lock.release();
   }
 }
 
+/** Reads everything a run would read, sends nothing, writes nothing. */
+async function planDryRun(options: RunOptions, input: InputCounts): Promise<JobSummary> {
+  const selection = await selectUsers(options, input);
+  const outputExists = existsSync(options.output);
+  const final = new Set<string>();
+  if (options.resume && outputExists) for await (const row of keptRows(options.output, final)) void row;
+  return { exitCode: 0, outputs: [], input, plan: { users: selection.users, alreadyFinal: final.size, outputExists } };
+}
+
 interface RunState {
   log: Logger;
+  live: LiveLine | undefined;
   redactor: Redactor;
   input: InputCounts;
   selection: Selection;
@@ -65,7 +91,9 @@ interface RunState {
 async function checkAndReport(options: RunOptions, world: World, state: RunState): Promise<JobSummary> {
   const { log, selection } = state;
   const kept = new Set<string>();
-  const journal = await ResultsJournal.create(options.output, options.groupBy, options.resume ? keptRows(options.output, kept) : undefined);
+  const resuming = options.resume && existsSync(options.output);
+  const journal = await ResultsJournal.create(options.output, options.groupBy, resuming ? keptRows(options.output, kept) : undefined);
+  if (resuming) log.log('info', 'resume', `resuming ${options.output}: ${kept.size} users already final are kept, the others are checked`, { kept: kept.size });
   const dispatcher = world.dispatcher ?? new Agent({ connections: options.concurrency, keepAliveTimeout: 30_000 });
   const calls: CallStats = { requests: 0, retries: 0, throttled: 0, tokenRefreshes: 0 };
   const hardStop = new AbortController();
@@ -81,8 +109,9 @@ async function checkAndReport(options: RunOptions, world: World, state: RunState
     calls,
     log,
     signal: hardStop.signal,
+    drain: world.stop ? AbortSignal.any([hardStop.signal, world.stop]) : undefined,
   };
-  const progress = createProgress(world, log, selection.users);
+  const progress = createProgress(world, log, Math.max(0, selection.users - kept.size), state.live);
   const gate = new ResultsGate(journal, options.groupBy, (row) => progress.record(row));
   let stopped = false;
   const written: string[] = [];
@@ -94,7 +123,7 @@ async function checkAndReport(options: RunOptions, world: World, state: RunState
     written.push(...(await tokens.finish()));
     if (!world.dispatcher) await dispatcher.close();
   }
-  if (gate.tripped) throw new ConfigRefusedError(`configuration refused for everyone: ${gate.tripped}`);
+  if (gate.tripped) throw new ConfigRefusedError(`configuration refused for everyone: ${gate.tripped}; fix it, then run again with --resume`);
   calls.tokenRefreshes = tokens.refreshes;
   const tally = await tallyResults(readResults(options.output));
   const nonFinal = tally.rows - countFinal(tally.byOutcome);
@@ -143,16 +172,30 @@ async function dispatch(rows: AsyncIterable<InputRow>, parts: DispatchParts): Pr
       continue;
     }
     if (kept.has(row.userId) || !selection.includes(row)) continue;
-    const task = checkUser(row, ctx).then((result) => result && gate.record(result));
+    const task = checkUser(row, ctx).then((result) => result && record(result, gate, ctx.log, hardStop));
     active.add(task);
     void task.finally(() => active.delete(task)).catch(() => undefined);
-    if (gate.tripped) hardStop.abort();
     if (active.size >= window) await Promise.race(active);
   }
   await Promise.all(active);
   world.stop?.removeEventListener('abort', stop);
   if (!gate.tripped) gate.release();
   return Boolean(world.stop?.aborted);
+}
+
+/** Records one user's result; a configuration refused for everyone abandons the requests in flight. */
+function record(result: ResultRow, gate: ResultsGate, log: Logger, hardStop: AbortController): void {
+  if (!FINAL_OUTCOMES.has(result.outcome)) {
+    log.log('warn', 'retries_exhausted', `${result.userId}: still ${result.outcome} after ${result.attempts} attempts; a --resume checks it again`, {
+      user_id: result.userId,
+      attempt: result.attempts,
+      outcome: result.outcome,
+      error_code: result.errorCode,
+      tracking_id: result.trackingId,
+    });
+  }
+  gate.record(result);
+  if (gate.tripped) hardStop.abort();
 }
 
 /** The final rows of an earlier run, to carry into the new file; `kept` learns their users. */
