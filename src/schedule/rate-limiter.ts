@@ -5,12 +5,16 @@ import type { Clock } from '../clock.js';
  * and every retry.
  *
  * Grants are spaced 1000/rate ms apart on a fixed schedule (so timer lateness does not lower
- * the average rate), and a sliding one-second log guarantees that no window of one second
- * ever holds more than `rate` grants (so lateness does not cause a burst either). A throttle
- * signal pauses every waiting request, not only the one that was throttled.
+ * the average rate), and a sliding log guarantees that no window of one second ever holds
+ * more than `rate` grants, rounded down (so lateness does not cause a burst either); below one
+ * per second, no window of 1/rate seconds holds more than one. A throttle signal pauses every
+ * waiting request, not only the one that was throttled.
  */
 export class RateLimiter {
   private readonly interval: number;
+  /** Grants allowed in any `windowMs`. */
+  private readonly capacity: number;
+  private readonly windowMs: number;
   private readonly window: number[] = [];
   private nextSlot = 0;
   private pausedUntil = 0;
@@ -21,6 +25,8 @@ export class RateLimiter {
     private readonly clock: Clock,
   ) {
     this.interval = ratePerSecond > 0 ? 1000 / ratePerSecond : 0;
+    this.capacity = Math.max(1, Math.floor(ratePerSecond));
+    this.windowMs = Math.max(1000, this.interval);
   }
 
   /** Waits for this request's turn; FIFO. Resolves at once when `signal` aborts. */
@@ -51,8 +57,8 @@ export class RateLimiter {
 
   private rateWait(now: number): number {
     if (this.interval === 0) return 0;
-    const full = this.window.length >= this.ratePerSecond;
-    const windowWait = full ? (this.window[0] ?? 0) + 1000 - now : 0;
+    const full = this.window.length >= this.capacity;
+    const windowWait = full ? (this.window[0] ?? 0) + this.windowMs - now : 0;
     return Math.max(this.nextSlot - now, windowWait);
   }
 
@@ -60,6 +66,6 @@ export class RateLimiter {
     if (this.interval === 0) return;
     this.nextSlot = Math.max(this.nextSlot, now - this.interval) + this.interval;
     this.window.push(now);
-    while (this.window.length > 0 && (this.window[0] ?? 0) <= now - 1000) this.window.shift();
+    while (this.window.length > 0 && (this.window[0] ?? 0) <= now - this.windowMs) this.window.shift();
   }
 }
