@@ -1,7 +1,7 @@
 import { readRotations, tokenHash, type Rotation } from './rotation-journal.js';
 
 /**
- * Every known rotation, keyed by the hash of the refresh token it replaced. A user's newest
+ * Every known rotation, keyed by user and the hash of the refresh token it replaced. A user's newest
  * tokens are found by following the chain from the refresh token in the input file, so a
  * journal entry applies only to the very token it replaced: a re-exported or newer input file
  * is never overridden by stale entries.
@@ -15,7 +15,7 @@ export class TokenBook {
 
   /** Later rotations of the same token win: they are newer. */
   add(rotation: Rotation): void {
-    this.byReplaced.set(rotation.replaces, rotation);
+    this.byReplaced.set(key(rotation.userId, rotation.replaces), rotation);
   }
 
   /** Adds a journal's lines; returns how many were readable and how many were not. */
@@ -36,8 +36,8 @@ export class TokenBook {
     let found: Rotation | undefined;
     let hash = tokenHash(refreshToken);
     for (let steps = 0; steps < this.byReplaced.size; steps++) {
-      const next = this.byReplaced.get(hash);
-      if (next === undefined || next.userId !== userId) break;
+      const next = this.byReplaced.get(key(userId, hash));
+      if (next === undefined) break;
       found = next;
       const nextHash = tokenHash(next.refreshToken);
       if (nextHash === hash) break;
@@ -45,4 +45,8 @@ export class TokenBook {
     }
     return found;
   }
+}
+
+function key(userId: string, replacedHash: string): string {
+  return `${replacedHash}:${userId}`;
 }
