@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import pLimit from 'p-limit';
 import { Agent } from 'undici';
 import { createTokenSource } from '../auth/create-token-source.js';
-import { ConfigRefusedError, UsageError } from '../errors.js';
+import { ConfigRefusedError, MfaAdoptionError, UsageError } from '../errors.js';
 import { readTokenRows, type InputRow, type RejectedRow } from '../input/read-tokens.js';
 import { scanInput, type InputCounts } from '../input/scan.js';
 import { createLogger, type Logger } from '../log/logger.js';
@@ -165,22 +165,34 @@ async function dispatch(rows: AsyncIterable<InputRow>, parts: DispatchParts): Pr
   const active = new Set<Promise<void>>();
   const stop = () => setTimeout(() => hardStop.abort(), options.shutdownGrace).unref();
   world.stop?.addEventListener('abort', stop, { once: true });
+  let refused: MfaAdoptionError | undefined;
   for await (const row of rows) {
-    if (world.stop?.aborted || gate.tripped) break;
+    if (world.stop?.aborted || gate.tripped || refused) break;
     if (row.kind !== 'user') {
       if (selection.includesRejected) gate.record(rejectedResult(row, ctx.clock.now()));
       continue;
     }
     if (kept.has(row.userId) || !selection.includes(row)) continue;
-    const task = checkUser(row, ctx).then((result) => result && record(result, gate, ctx.log, hardStop));
+    const task = checkUser(row, ctx).then(
+      (result) => void (result && !refused && record(result, gate, ctx.log, hardStop)),
+      (error: unknown) => void (refused ??= stopEverything(error, hardStop)),
+    );
     active.add(task);
     void task.finally(() => active.delete(task)).catch(() => undefined);
     if (active.size >= window) await Promise.race(active);
   }
   await Promise.all(active);
   world.stop?.removeEventListener('abort', stop);
+  if (refused) throw refused;
   if (!gate.tripped) gate.release();
   return Boolean(world.stop?.aborted);
+}
+
+/** An error one check raised on purpose (the app's configuration refused, a rotation not saveable) stops every check at once. */
+function stopEverything(error: unknown, hardStop: AbortController): MfaAdoptionError {
+  if (!(error instanceof MfaAdoptionError)) throw error;
+  hardStop.abort();
+  return error;
 }
 
 /** Records one user's result; a configuration refused for everyone abandons the requests in flight. */
