@@ -30,6 +30,12 @@ export interface ReadOptions {
   groupBy?: string;
 }
 
+/** csv-parse's `info`: `lines` counts every line read so far, `empty_lines` the blank ones skipped. */
+interface RecordInfo {
+  lines: number;
+  empty_lines: number;
+}
+
 /** A field this long is not a token: the file is rejected rather than buffered. */
 const MAX_RECORD_BYTES = 64 * 1024;
 
@@ -45,16 +51,20 @@ export async function* readTokenRows(file: string, options: ReadOptions = {}): A
     .pipe(parse({ bom: true, info: true, relax_column_count: true, skip_empty_lines: true, max_record_size: MAX_RECORD_BYTES }));
   let columns: ColumnIndex | undefined;
   const seen = new Set<string>();
+  const last = { lines: 0, emptyLines: 0 };
   try {
-    for await (const { record, info } of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
+    for await (const { record, info } of parser as AsyncIterable<{ record: string[]; info: RecordInfo }>) {
+      // A quoted field may span lines: a row's line is the one it starts on.
+      const line = last.lines + 1 + (info.empty_lines - last.emptyLines);
+      Object.assign(last, { lines: info.lines, emptyLines: info.empty_lines });
       if (columns === undefined) {
-        columns = headerOrThrow(file, info.lines, record, options);
+        columns = headerOrThrow(file, line, record, options);
         continue;
       }
-      yield toRow(record, info.lines, columns, seen);
+      yield toRow(record, line, columns, seen);
     }
   } catch (error) {
-    throw asInputError(file, error);
+    throw asInputError(file, error, last.lines + 1);
   }
   if (columns === undefined) throw new InputError(file, 1, 'empty file: a header row is required');
 }
@@ -84,8 +94,15 @@ function toRow(record: string[], line: number, columns: ColumnIndex, seen: Set<s
   return { kind: 'user', line, userId, accessToken, refreshToken, expiresAt, group };
 }
 
-function asInputError(file: string, error: unknown): unknown {
+/** `recordStart`: the line where the record being parsed began (an unclosed quote's line, not the file's end). */
+function asInputError(file: string, error: unknown, recordStart: number): unknown {
   if (error instanceof InputError) return error;
+  if (error instanceof CsvError && error.code === 'CSV_QUOTE_NOT_CLOSED') {
+    return new InputError(file, recordStart, 'not a usable CSV: a quoted field starting on this line is never closed (unbalanced quotes)');
+  }
+  if (error instanceof CsvError && error.code === 'CSV_MAX_RECORD_SIZE') {
+    return new InputError(file, recordStart, `not a usable CSV: the row starting on this line is over ${MAX_RECORD_BYTES} bytes (unbalanced quotes, or not a token file?)`);
+  }
   if (error instanceof CsvError) {
     const line = (error as CsvError & { lines?: number }).lines ?? 1;
     return new InputError(file, line, `not a usable CSV: ${error.message.replace(/^Invalid \w+:\s*/, '')}`);
@@ -110,7 +127,8 @@ class TextGuard extends Transform {
     try {
       this.decoder.decode(chunk, { stream: true });
     } catch {
-      return callback(new InputError(this.file, this.line, 'not UTF-8 text (a binary file?)'));
+      const line = this.line + countLines(chunk, firstBadLineStart(chunk));
+      return callback(new InputError(this.file, line, 'not UTF-8 text (a binary file, or saved as Latin-1/Windows-1252/UTF-16?)'));
     }
     const nul = chunk.indexOf(0);
     if (nul >= 0) return callback(new InputError(this.file, this.line + countLines(chunk, nul), 'binary data (NUL byte): not a CSV text file'));
@@ -126,6 +144,20 @@ class TextGuard extends Transform {
       callback(new InputError(this.file, this.line, 'not UTF-8 text: the file ends inside a character'));
     }
   }
+}
+
+/** Offset of the line holding the first byte that is not UTF-8, found by decoding line by line. */
+function firstBadLineStart(chunk: Buffer): number {
+  const decoder = new TextDecoder('utf-8', { fatal: true });
+  let start = 0;
+  for (let end = chunk.indexOf(10); end >= 0; start = end + 1, end = chunk.indexOf(10, start)) {
+    try {
+      decoder.decode(chunk.subarray(start, end + 1), { stream: true });
+    } catch {
+      return start;
+    }
+  }
+  return start;
 }
 
 function countLines(chunk: Buffer, end: number): number {
