@@ -1,11 +1,12 @@
 import type { ResultRow } from '../output/result-row.js';
 import type { ResultsJournal } from '../output/results-journal.js';
-import { ConfigBreaker } from './config-breaker.js';
+import { ConfigBreaker, isConfigCode } from './config-breaker.js';
 
 /**
  * Between check-user and the journal: rows that might prove the configuration wrong for
- * everyone (105/106 before any success) are held until the breaker decides. If it trips they
- * are dropped, so that after fixing the developer token a --resume checks those users again.
+ * everyone (105/106 before any success) are held until the breaker decides; at most
+ * BREAKER_THRESHOLD of them. If it trips they are dropped, so that after fixing the developer
+ * token a --resume checks those users again. Every other row is written at once.
  */
 export class ResultsGate {
   private readonly breaker = new ConfigBreaker();
@@ -21,11 +22,11 @@ export class ResultsGate {
 
   record(row: ResultRow): void {
     if (this.tripped) return;
-    if (!this.open && row.outcome !== 'invalid_row' && row.outcome !== 'duplicate') {
+    if (!this.open) {
       this.tripped = this.breaker.observe(row.userId, { outcome: row.outcome, action: 'done', errorCode: row.errorCode });
       if (this.tripped) return void (this.held = []);
       if (this.breaker.isSettled) this.release();
-      else if (row.outcome !== 'ok') return void this.held.push(row);
+      else if (isConfigCode(row.errorCode)) return void this.held.push(row);
     }
     this.write(row);
   }

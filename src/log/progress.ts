@@ -14,7 +14,8 @@ export interface Progress {
 export const REDRAW_MS = 200;
 /** …and off a terminal a `progress` event is logged this often. */
 export const EVENT_MS = 5_000;
-const TICK_MS = 1_000;
+/** How often the timer looks whether to redraw or log, between results. */
+export const TICK_MS = 1_000;
 
 /** The live line for this run: only on a terminal, and never between JSON log lines. */
 export function liveLineFor(world: World, logFormat: 'text' | 'json'): LiveLine | undefined {
@@ -26,7 +27,7 @@ export function liveLineFor(world: World, logFormat: 'text' | 'json'): LiveLine 
  * it; without, it logs a `progress` event every EVENT_MS of `world.clock`. A timer (unref'd,
  * so it never keeps the process alive) updates both during long pauses too.
  */
-export function createProgress(world: World, log: Logger, total: number, live?: LiveLine): Progress {
+export function createProgress(world: World, log: Logger, total: number, live?: LiveLine, tickMs = TICK_MS): Progress {
   const startedAt = world.clock.now();
   const byOutcome = new Map<Outcome, number>();
   let done = 0;
@@ -39,7 +40,7 @@ export function createProgress(world: World, log: Logger, total: number, live?: 
     if (live) live.show(progressLine(figures()));
     else log.log('info', 'progress', `${done}/${total} users checked`, progressFields(figures()));
   };
-  const timer = setInterval(() => update(Boolean(live)), TICK_MS).unref();
+  const timer = setInterval(() => update(Boolean(live)), tickMs).unref();
   return {
     record(row) {
       if (row.outcome === 'invalid_row' || row.outcome === 'duplicate') return;
