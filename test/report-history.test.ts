@@ -45,6 +45,17 @@ describe('--history', () => {
     assert.equal(page.trendPoints, 2);
   });
 
+  test('the change is called possibly noise only when the two runs\' intervals overlap', async (t) => {
+    const dir = await tempDir(t);
+    const changeLine = async (history: string, before: number, after: number) => {
+      await writeReport(join(dir, 'a.json'), runReport(before, '2024-05-01T06:00:00.000Z'), { history });
+      await writeReport(join(dir, 'b.json'), runReport(after, '2024-06-01T06:00:00.000Z'), { history });
+      return (await readFile(join(dir, 'b.md'), 'utf8')).split('\n').find((line) => line.startsWith('- Change')) ?? '';
+    };
+    assert.match(await changeLine(join(dir, 'close.jsonl'), 30, 33), /\+7\.50 percentage points\*\*\. The two runs' 95 % intervals overlap/);
+    assert.doesNotMatch(await changeLine(join(dir, 'far.jsonl'), 10, 35), /overlap/);
+  });
+
   test('each run appends one line with its aggregate', async (t) => {
     const dir = await tempDir(t);
     const history = join(dir, 'history.jsonl');

@@ -98,3 +98,11 @@ async function endsInsideLine(path: string): Promise<boolean> {
     await file.close();
   }
 }
+
+/** Whether this run's 95 % interval and the previous run's overlap; then the change may be noise. Null without both. */
+export function intervalsOverlap(trend: Trend): boolean | null {
+  const before = trend.previous?.ci95;
+  const now = trend.points.at(-1)?.ci95;
+  if (!before || !now) return null;
+  return before[0] <= now[1] && now[0] <= before[1];
+}

@@ -1,8 +1,8 @@
 import { groupsLargestFirst, type GroupFigures, type Report } from './build-report.js';
-import type { Trend } from './history.js';
+import { intervalsOverlap, type Trend } from './history.js';
 import { dataValue, escapeHtml, outcomeBars, rangeBar, trendChart } from './html-charts.js';
 import { STYLE } from './html-style.js';
-import { headline, pct } from './markdown.js';
+import { headline, NOISE, pct } from './markdown.js';
 import type { Adoption } from './stats.js';
 
 /** Groups charted at most; the JSON and Markdown list them all. */
@@ -84,19 +84,26 @@ function stat(id: string, label: string, value: number): string {
 }
 
 function trendSection(trend: Trend): string {
-  const { previous, deltaPercentPoints: delta } = trend;
-  const change = !previous
-    ? 'First run in the history: no trend yet.'
-    : `${delta === null ? 'No change can be computed' : `<strong>${delta > 0 ? '+' : delta < 0 ? '−' : '±'}${Math.abs(delta).toFixed(2)} percentage points</strong>`} since the previous run (${escapeHtml(shortTime(previous.finishedAt))}, ${pct(previous.percent)}).`;
+  const delta = trend.deltaPercentPoints;
   const rows = trend.points.slice(-TREND_ROWS).map((p) => `<tr><td>${escapeHtml(shortTime(p.finishedAt))}${p.complete ? '' : ' (incomplete)'}</td><td>${p.eligible}</td><td>${escapeHtml(headline(asAdoption(p)))}</td></tr>`);
   return [
     `<section id="trend" data-points="${trend.points.length}">`,
     '<h2>Trend</h2>',
-    `<p id="delta" data-value="${dataValue(delta)}">${change}</p>`,
+    `<p id="delta" data-value="${dataValue(delta)}">${changeSincePrevious(trend)}</p>`,
     trendChart(trend.points),
     `<div class="scroll"><table><thead><tr><th>finished</th><th>users</th><th>adoption</th></tr></thead><tbody>${rows.join('')}</tbody></table></div>`,
     '</section>',
   ].join('\n');
+}
+
+function changeSincePrevious(trend: Trend): string {
+  const { previous, deltaPercentPoints: delta } = trend;
+  if (!previous) return 'First run in the history: no trend yet.';
+  const since = `since the previous run (${escapeHtml(shortTime(previous.finishedAt))}, ${pct(previous.percent)}).`;
+  if (delta === null) return `No change can be computed ${since}`;
+  const sign = delta > 0 ? '+' : delta < 0 ? '−' : '±';
+  const noise = intervalsOverlap(trend) ? ` ${escapeHtml(NOISE)}` : '';
+  return `<strong>${sign}${Math.abs(delta).toFixed(2)} percentage points</strong> ${since}${noise}`;
 }
 
 /** `2024-05-01T06:00:12.345Z` → `2024-05-01 06:00 UTC`; anything else as it is. */

@@ -1,7 +1,9 @@
 import { OUTCOMES } from '../outcomes.js';
 import type { Adoption } from './stats.js';
 import { groupsLargestFirst, type Report } from './build-report.js';
-import type { Trend } from './history.js';
+import { intervalsOverlap, type Trend } from './history.js';
+
+export const NOISE = 'The two runs\' 95 % intervals overlap: the change may be noise.';
 
 /** The report as Markdown, for people: headline, bounds, outcomes, what to do next. */
 export function renderMarkdown(report: Report): string {
@@ -74,7 +76,7 @@ export function change(trend: Trend): string {
   if (!previous) return 'First run in the history: no trend yet.';
   if (delta === null) return `Previous run (${previous.finishedAt}): ${pct(previous.percent)}; no change can be computed.`;
   const sign = delta > 0 ? '+' : delta < 0 ? '−' : '±';
-  return `Change since the previous run (${previous.finishedAt}, ${pct(previous.percent)}): **${sign}${Math.abs(delta).toFixed(2)} percentage points**.`;
+  return `Change since the previous run (${previous.finishedAt}, ${pct(previous.percent)}): **${sign}${Math.abs(delta).toFixed(2)} percentage points**.${intervalsOverlap(trend) ? ` ${NOISE}` : ''}`;
 }
 
 /** The latest runs of the history; the HTML report charts all of them. */
