@@ -18,12 +18,17 @@ export function createNotices(format: LogFormat, redactor: Redactor, stream: Wri
   const json = createLogger('json', stream, redactor);
   const say = (level: 'warn' | 'error', event: string, message: string, fields?: LogFields) => {
     if (format === 'json') json.log(level, event, message, fields);
-    else stream.write(`mfa-adoption: ${redactor.redact(message)}\n`);
+    else stream.write(`${clearLine(stream)}mfa-adoption: ${redactor.redact(message)}\n`);
   };
   return {
     warn: (event, message, fields) => say('warn', event, message, fields),
     error: (event, message, fields) => say('error', event, message, fields),
   };
+}
+
+/** On a terminal a progress line may be showing: the notice replaces it instead of trailing it. */
+function clearLine(stream: Writable): string {
+  return (stream as Writable & { isTTY?: boolean }).isTTY ? '\r\u001b[K' : '';
 }
 
 /**
