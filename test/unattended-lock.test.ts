@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { test, type TestContext } from 'node:test';
 import { LockedError, UsageError } from '../src/errors.js';
-import { STALE_AFTER_MS } from '../src/output/lock-owner.js';
+import { currentPidNamespace, STALE_AFTER_MS } from '../src/output/lock-owner.js';
 import { lockResults } from '../src/output/lock.js';
 import { startSimulator, type Simulator } from '../src/simulator/server.js';
 import { resultLines, runCli, spawnCli, tempDir, waitFor, writeTokens } from './helpers/cli-process.js';
@@ -18,8 +18,16 @@ function deadPid(): number {
   return pid;
 }
 
-function writeLock(path: string, owner: { pid: number; hostname?: string }, ageMs = 0): void {
-  writeFileSync(path, JSON.stringify({ hostname: hostname(), startedAt: '2026-01-01T00:00:00.000Z', nonce: 'n', ...owner }));
+interface Owner {
+  pid: number;
+  hostname?: string;
+  pidNamespace?: string;
+}
+
+/** A lock file as another run writes it; by default from this host and pid namespace. */
+function writeLock(path: string, owner: Owner, ageMs = 0): void {
+  const here = { hostname: hostname(), pidNamespace: currentPidNamespace() };
+  writeFileSync(path, JSON.stringify({ ...here, startedAt: '2026-01-01T00:00:00.000Z', nonce: 'n', ...owner }));
   const at = new Date(Date.now() - ageMs);
   utimesSync(path, at, at);
 }
@@ -39,6 +47,15 @@ test('lockResults writes <output>.lock with pid, hostname and startedAt, and rel
   assert.equal(lock.tookOverFrom, undefined);
   await lock.release();
   assert.equal(existsSync(lock.path), false);
+});
+
+test('a held lock keeps its mtime fresh (the heartbeat other hosts judge it by)', async (t) => {
+  const results = await output(t);
+  const lock = await lockResults(results, 10);
+  t.after(() => lock.release());
+  const old = new Date(Date.now() - STALE_AFTER_MS - 60_000);
+  utimesSync(lock.path, old, old);
+  await waitFor(() => statSync(lock.path).mtimeMs > old.getTime() + 60_000, 'a heartbeat');
 });
 
 test('a lock this process holds is busy: LockedError, exit 75, naming the lock file and the pid', async (t) => {
@@ -69,7 +86,7 @@ test('a lock whose pid is gone is stale and taken over', async (t) => {
   assert.equal(JSON.parse(readFileSync(lock.path, 'utf8')).pid, process.pid);
 });
 
-test('a lock naming this very pid but not held here (a restarted container, pid 1 again) is taken over', async (t) => {
+test('a lock naming this very pid in this pid namespace, not held by this process, was left by a run that is gone', async (t) => {
   const results = await output(t);
   writeLock(`${results}.lock`, { pid: process.pid });
   const lock = await lockResults(results);
@@ -85,6 +102,18 @@ test('a lock from another host is busy while its heartbeat is fresh, and taken o
   const lock = await lockResults(results);
   t.after(() => lock.release());
   assert.match(lock.tookOverFrom ?? '', /other-pod-7f9c/);
+});
+
+test('a lock from another container (same hostname, another pid namespace) is busy while its heartbeat is fresh, whatever its pid', { skip: currentPidNamespace() === undefined && 'pid namespaces are Linux only' }, async (t) => {
+  const results = await output(t);
+  const elsewhere = { pid: deadPid(), pidNamespace: 'pid:[1]' };
+  writeLock(`${results}.lock`, elsewhere, 5_000);
+  await assert.rejects(lockResults(results), LockedError);
+  writeLock(`${results}.lock`, { ...elsewhere, pid: process.pid }, 5_000);
+  await assert.rejects(lockResults(results), LockedError);
+  writeLock(`${results}.lock`, elsewhere, STALE_AFTER_MS + 60_000);
+  const lock = await lockResults(results);
+  await lock.release();
 });
 
 test('an unreadable lock file counts as held until its heartbeat is stale', async (t) => {

@@ -1,4 +1,4 @@
-import { readFileSync, statSync } from 'node:fs';
+import { readFileSync, readlinkSync, statSync } from 'node:fs';
 import { hostname } from 'node:os';
 
 /** What a lock file holds: who took it, where and when. */
@@ -6,8 +6,19 @@ export interface LockOwner {
   pid: number;
   hostname: string;
   startedAt: string;
+  /** Linux: the pid namespace (`pid:[4026531836]`). Containers sharing a hostname have their own. */
+  pidNamespace?: string;
   /** Tells two locks of the same pid apart (a takeover compares it). */
   nonce: string;
+}
+
+/** This process's pid namespace, where pids mean something; undefined off Linux. */
+export function currentPidNamespace(): string | undefined {
+  try {
+    return readlinkSync('/proc/self/ns/pid');
+  } catch {
+    return undefined;
+  }
 }
 
 /** The holder keeps the lock file's mtime fresh this often. */
@@ -36,14 +47,14 @@ export function readLock(path: string): LockState | undefined {
 }
 
 /**
- * Whether the lock was left by a run that is gone: its heartbeat stopped, or its pid is not
- * alive on this host, or it names this very pid (a restarted container reusing pid 1) while
- * this process does not hold it.
+ * Whether the lock was left by a run that is gone: its heartbeat stopped, or (only where its
+ * pid means the same process as here: same host, same pid namespace) that pid is not alive,
+ * or it is this very pid while this process does not hold the lock.
  */
 export function isStale(state: LockState, heldHere: boolean, now: number): boolean {
   if (now - state.mtimeMs > STALE_AFTER_MS) return true;
   const owner = state.owner;
-  if (owner === undefined || owner.hostname !== hostname()) return false;
+  if (owner === undefined || owner.hostname !== hostname() || owner.pidNamespace !== currentPidNamespace()) return false;
   if (owner.pid === process.pid) return !heldHere;
   return !isAlive(owner.pid);
 }
@@ -65,7 +76,8 @@ function parseOwner(raw: string): LockOwner | undefined {
   try {
     const value = JSON.parse(raw) as Partial<LockOwner>;
     if (!Number.isInteger(value.pid) || typeof value.hostname !== 'string') return undefined;
-    return { pid: value.pid as number, hostname: value.hostname, startedAt: String(value.startedAt), nonce: String(value.nonce) };
+    const pidNamespace = typeof value.pidNamespace === 'string' ? value.pidNamespace : undefined;
+    return { pid: value.pid as number, hostname: value.hostname, startedAt: String(value.startedAt), pidNamespace, nonce: String(value.nonce) };
   } catch {
     return undefined;
   }

@@ -3,7 +3,7 @@ import { linkSync, rmSync, unlinkSync, utimesSync, writeFileSync } from 'node:fs
 import { hostname } from 'node:os';
 import { resolve } from 'node:path';
 import { LockedError, UsageError } from '../errors.js';
-import { describeOwner, HEARTBEAT_MS, isStale, readLock, type LockOwner, type LockState } from './lock-owner.js';
+import { currentPidNamespace, describeOwner, HEARTBEAT_MS, isStale, readLock, type LockOwner, type LockState } from './lock-owner.js';
 
 /** One run at a time per results file: `<output>.lock`, held until release(). */
 export interface Lock {
@@ -22,15 +22,15 @@ const heldHere = new Set<string>();
  * sees it half-written, and it works on NFS). A stale lock is re-read and removed only if
  * unchanged, then the exclusive create is tried once more.
  */
-export async function lockResults(output: string): Promise<Lock> {
+export async function lockResults(output: string, heartbeatMs = HEARTBEAT_MS): Promise<Lock> {
   const path = resolve(`${output}.lock`);
-  const owner: LockOwner = { pid: process.pid, hostname: hostname(), startedAt: new Date().toISOString(), nonce: randomUUID() };
+  const owner: LockOwner = { pid: process.pid, hostname: hostname(), startedAt: new Date().toISOString(), pidNamespace: currentPidNamespace(), nonce: randomUUID() };
   const raw = JSON.stringify(owner) + '\n';
-  if (tryCreate(path, raw)) return hold(path, raw);
+  if (tryCreate(path, raw)) return hold(path, raw, heartbeatMs);
   const found = readLock(path);
   if (found !== undefined && !isStale(found, heldHere.has(path), Date.now())) throw locked(path, output, found);
   if (found !== undefined) removeIfUnchanged(path, found);
-  if (tryCreate(path, raw)) return hold(path, raw, found && describeOwner(found.owner));
+  if (tryCreate(path, raw)) return hold(path, raw, heartbeatMs, found && describeOwner(found.owner));
   throw locked(path, output, readLock(path));
 }
 
@@ -59,9 +59,10 @@ function removeIfUnchanged(path: string, seen: LockState): void {
   }
 }
 
-function hold(path: string, raw: string, tookOverFrom?: string): Lock {
+/** Holds the lock: its mtime is the heartbeat that tells other hosts this run is alive. */
+function hold(path: string, raw: string, heartbeatMs: number, tookOverFrom?: string): Lock {
   heldHere.add(path);
-  const heartbeat = setInterval(() => touch(path), HEARTBEAT_MS).unref();
+  const heartbeat = setInterval(() => touch(path), heartbeatMs).unref();
   const releaseNow = () => {
     clearInterval(heartbeat);
     process.off('exit', releaseNow);
