@@ -74,9 +74,9 @@ export async function runJob(options: RunOptions, world: World): Promise<JobSumm
 async function planDryRun(options: RunOptions, input: InputCounts): Promise<JobSummary> {
   const selection = await selectUsers(options, input);
   const outputExists = existsSync(options.output);
-  const final = new Set<string>();
-  if (options.resume && outputExists) for await (const row of keptRows(options.output, final)) void row;
-  return { exitCode: 0, outputs: [], input, plan: { users: selection.users, alreadyFinal: final.size, outputExists } };
+  let alreadyFinal = 0;
+  if (options.resume && outputExists) for await (const _row of keptRows(options.output, new Set())) alreadyFinal++;
+  return { exitCode: 0, outputs: [], input, plan: { users: selection.users, alreadyFinal, outputExists } };
 }
 
 interface RunState {
