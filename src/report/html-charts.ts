@@ -58,7 +58,7 @@ function svgNumber(value: number): string {
   return String(Math.round(value * 100) / 100);
 }
 
-const PLOT = { width: 360, height: 190, left: 40, right: 12, top: 10, bottom: 30 };
+const PLOT = { width: 420, height: 200, left: 44, right: 12, top: 10, bottom: 30 };
 
 /** Adoption per run, oldest left: the estimate as a line, each run's 95 % interval as a whisker. */
 export function trendChart(points: HistoryEntry[]): string {

@@ -31,8 +31,8 @@ section>svg.range{height:22px;margin:.75rem 0 .25rem}
 .ci,.point,.whisker,.grid,.line{vector-effect:non-scaling-stroke;fill:none}
 .ci{stroke:var(--fg);stroke-width:2}.point{stroke:var(--accent);stroke-width:4}
 .good{fill:var(--good)}.warn{fill:var(--warn)}.bad{fill:var(--bad)}.idle{fill:var(--idle)}
-svg.trend-chart{display:block;width:100%;height:auto;margin:.5rem 0}
-.trend-chart text{fill:var(--muted);font-size:11px}
+svg.trend-chart{display:block;width:100%;max-width:34rem;height:auto;margin:.5rem auto}
+.trend-chart text{fill:var(--muted);font-size:13px}
 .grid{stroke:var(--line)}.whisker{stroke:var(--muted);stroke-width:1.5}.line{stroke:var(--accent);stroke-width:2}
 .trend-chart circle{fill:var(--accent)}
 .legend{font-size:.8rem;color:var(--muted)}
