@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { XMLValidator } from 'fast-xml-parser';
+import { Agent } from 'undici';
 import { buildEnvelope, NS, SOAP_ACTION } from '../src/service/soap/envelope.js';
+import { soapTransport } from '../src/service/soap/transport.js';
 import { checkSoapRequest } from '../src/simulator/soap-request.js';
 import { parseXmlDocument, type XmlElement } from '../src/simulator/xml.js';
 import { scriptedServer, soapSuccess } from './helpers/scripted-server.js';
-import { soapTransport } from '../src/service/soap/transport.js';
-import { Agent } from 'undici';
 
 const SOAP_NS = 'http://schemas.xmlsoap.org/soap/envelope/';
 const CUSTOMER_NS = 'https://bingads.microsoft.com/Customer/v13';
