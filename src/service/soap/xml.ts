@@ -1,4 +1,4 @@
-import { XMLParser, XMLValidator } from 'fast-xml-parser';
+import { readXml } from './xml-reader.js';
 
 /** An element with its namespace resolved: callers match on (ns, name), never on prefixes. */
 export interface XmlElement {
@@ -6,22 +6,9 @@ export interface XmlElement {
   name: string;
   attributes: Record<string, string>;
   children: XmlElement[];
+  /** The element's own text and CDATA, entities decoded, trimmed. */
   text: string;
 }
-
-type OrderedNode = Record<string, unknown> & { ':@'?: Record<string, string> };
-
-const parser = new XMLParser({
-  preserveOrder: true,
-  ignoreAttributes: false,
-  attributeNamePrefix: '',
-  parseTagValue: false,
-  parseAttributeValue: false,
-  trimValues: true,
-  htmlEntities: false,
-  ignoreDeclaration: true,
-  ignorePiTags: true,
-});
 
 /**
  * Parses untrusted XML: no DTD (SOAP forbids them, and they carry entity bombs), well-formed
@@ -29,31 +16,7 @@ const parser = new XMLParser({
  */
 export function parseXml(body: string): XmlElement | string {
   if (/<!DOCTYPE|<!ENTITY/i.test(body)) return 'the response carries a DTD, which SOAP forbids';
-  const valid = XMLValidator.validate(body);
-  if (valid !== true) return `malformed XML (line ${valid.err.line}: ${valid.err.msg})`;
-  const nodes = parser.parse(body) as OrderedNode[];
-  const roots = nodes.flatMap((node) => resolve(node, new Map()));
-  return roots[0] ?? 'empty XML document';
-}
-
-function resolve(node: OrderedNode, scope: Map<string, string>): XmlElement[] {
-  const qname = Object.keys(node).find((key) => key !== ':@');
-  if (qname === undefined || qname === '#text' || qname === '#comment') return [];
-  const attributes = node[':@'] ?? {};
-  const inner = new Map(scope);
-  for (const [key, value] of Object.entries(attributes)) {
-    if (key === 'xmlns') inner.set('', value);
-    else if (key.startsWith('xmlns:')) inner.set(key.slice(6), value);
-  }
-  const [prefix, name] = qname.includes(':') ? qname.split(':', 2) as [string, string] : ['', qname];
-  const content = (node[qname] ?? []) as OrderedNode[];
-  return [{
-    ns: inner.get(prefix) ?? '',
-    name,
-    attributes,
-    children: content.flatMap((child) => resolve(child, inner)),
-    text: content.map((child) => (typeof child['#text'] === 'string' ? child['#text'] : '')).join(''),
-  }];
+  return readXml(body);
 }
 
 export function childrenNamed(element: XmlElement | undefined, ns: string, name: string): XmlElement[] {
