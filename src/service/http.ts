@@ -1,5 +1,6 @@
 import { gunzipSync, inflateSync, brotliDecompressSync } from 'node:zlib';
 import { request, type Dispatcher } from 'undici';
+import { Deadline } from './deadline.js';
 
 export interface HttpResponse {
   status: number;
@@ -23,10 +24,9 @@ export type PostResult = HttpResponse | PostFailure;
  * back as `{failed}` with a message free of headers (where the tokens travel).
  */
 export async function post(url: string, headers: Record<string, string>, body: string, options: PostOptions): Promise<PostResult> {
-  const deadline = AbortSignal.timeout(options.timeoutMs);
-  const signal = options.signal ? AbortSignal.any([deadline, options.signal]) : deadline;
+  const deadline = new Deadline(options.timeoutMs, options.signal);
   try {
-    const response = await request(url, { method: 'POST', headers, body, signal, dispatcher: options.dispatcher });
+    const response = await request(url, { method: 'POST', headers, body, signal: deadline.signal, dispatcher: options.dispatcher });
     const raw = await readCapped(response.body, options.maxBytes);
     if (raw === undefined) return { failed: 'oversized', problem: `response larger than ${options.maxBytes} bytes` };
     const text = decode(raw, response.headers['content-encoding'], options.maxBytes);
@@ -34,8 +34,10 @@ export async function post(url: string, headers: Record<string, string>, body: s
     return { status: response.statusCode, headers: response.headers, body: text };
   } catch (error) {
     if (options.signal?.aborted) return { failed: 'aborted', problem: 'abandoned at shutdown' };
-    if (deadline.aborted) return { failed: 'timeout', problem: `no complete answer within ${options.timeoutMs} ms` };
+    if (deadline.expired) return { failed: 'timeout', problem: `no complete answer within ${options.timeoutMs} ms` };
     return { failed: 'network', problem: describe(error) };
+  } finally {
+    deadline.clear();
   }
 }
 
