@@ -1,16 +1,24 @@
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { once } from 'node:events';
-import { stringify } from 'csv-stringify/sync';
 import { writeFileAtomically } from './atomic-file.js';
 import { neutraliseCell } from './cells.js';
 import { RESULT_COLUMNS, type ResultRow } from './result-row.js';
 
+/** Lines are gathered for at most this long (or this many characters) and written together. */
+const FLUSH_MS = 100;
+const FLUSH_CHARS = 64 * 1024;
+
 /**
- * The results CSV, appended one whole line per finished user: the file is the run's journal.
- * A crash loses at most the lines not yet written, and at worst tears the last one, which
- * --resume tolerates.
+ * The results CSV, appended whole lines per finished user: the file is the run's journal.
+ * Lines are written in batches (one write a tenth of a second instead of one per user, which
+ * was a tenth of the job's CPU at thousands of users a second). A crash loses at most the
+ * lines not yet written, whose users --resume checks again, and at worst tears the last line,
+ * which --resume tolerates.
  */
 export class ResultsJournal {
+  private pending = '';
+  private timer: NodeJS.Timeout | undefined;
+
   private constructor(private readonly stream: WriteStream) {}
 
   /** Starts the file atomically with its header and the rows kept from an earlier run. */
@@ -22,17 +30,29 @@ export class ResultsJournal {
   }
 
   append(row: ResultRow, groupColumn: string | undefined): void {
-    this.stream.write(formatRow(row, groupColumn));
+    this.pending += formatRow(row, groupColumn);
+    if (this.pending.length >= FLUSH_CHARS) this.flush();
+    else this.timer ??= setTimeout(() => this.flush(), FLUSH_MS);
+  }
+
+  /** Hands the gathered lines to the file now. */
+  flush(): void {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    if (this.pending === '') return;
+    this.stream.write(this.pending);
+    this.pending = '';
   }
 
   async close(): Promise<void> {
+    this.flush();
     this.stream.end();
     await once(this.stream, 'finish');
   }
 }
 
 export function headerLine(groupColumn: string | undefined): string {
-  return stringify([groupColumn === undefined ? [...RESULT_COLUMNS] : [...RESULT_COLUMNS, groupColumn]]);
+  return csvLine(groupColumn === undefined ? [...RESULT_COLUMNS] : [...RESULT_COLUMNS, groupColumn]);
 }
 
 export function formatRow(row: ResultRow, groupColumn: string | undefined): string {
@@ -47,7 +67,15 @@ export function formatRow(row: ResultRow, groupColumn: string | undefined): stri
     row.checkedAt,
   ];
   if (groupColumn !== undefined) cells.push(row.group ?? '');
-  return stringify([cells.map(neutraliseCell)]);
+  return csvLine(cells.map(neutraliseCell));
+}
+
+/**
+ * One RFC 4180 line, quoted exactly as csv-stringify quotes by default (a cell holding a comma,
+ * a quote, CR or LF), at a tenth of its cost per row.
+ */
+export function csvLine(cells: string[]): string {
+  return cells.map((cell) => (/[",\r\n]/.test(cell) ? `"${cell.replace(/"/g, '""')}"` : cell)).join(',') + '\n';
 }
 
 function oneLine(text: string): string {
