@@ -1,5 +1,8 @@
 import type { Clock } from '../clock.js';
 
+/** How much the time from grant to arrival at the server may vary without the server counting a burst. */
+export const ARRIVAL_MARGIN_MS = 25;
+
 /**
  * The run's global request gate: a rate limit and a throttle pause, shared by every request
  * and every retry.
@@ -7,8 +10,11 @@ import type { Clock } from '../clock.js';
  * Grants are spaced 1000/rate ms apart on a fixed schedule (so timer lateness does not lower
  * the average rate), and a sliding log guarantees that no window of one second ever holds
  * more than `rate` grants, rounded down (so lateness does not cause a burst either); below one
- * per second, no window of 1/rate seconds holds more than one. A throttle signal pauses every
- * waiting request, not only the one that was throttled.
+ * per second, no window of 1/rate seconds holds more than one. The window is longer than that by
+ * ARRIVAL_MARGIN_MS, so that the server, which counts arrivals rather than grants, sees no more
+ * than `rate` in its own second when the time from grant to arrival varies (a cold first request,
+ * a new connection, a busy event loop); the price is a rate about 2.5 % below `rate`. A throttle
+ * signal pauses every waiting request, not only the one that was throttled.
  */
 export class RateLimiter {
   private readonly interval: number;
@@ -26,7 +32,7 @@ export class RateLimiter {
   ) {
     this.interval = ratePerSecond > 0 ? 1000 / ratePerSecond : 0;
     this.capacity = Math.max(1, Math.floor(ratePerSecond));
-    this.windowMs = Math.max(1000, this.interval);
+    this.windowMs = Math.max(1000, this.interval) + ARRIVAL_MARGIN_MS;
   }
 
   /** Waits for this request's turn; FIFO. Resolves at once when `signal` aborts. */
