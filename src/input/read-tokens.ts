@@ -2,6 +2,7 @@ import { createReadStream } from 'node:fs';
 import { Transform, type TransformCallback } from 'node:stream';
 import { parse, CsvError } from 'csv-parse';
 import { InputError } from '../errors.js';
+import { withLineCounts } from './csv-lines.js';
 import { indexColumns, parseExpiry, type ColumnIndex } from './columns.js';
 
 export interface UserRow {
@@ -30,12 +31,6 @@ export interface ReadOptions {
   groupBy?: string;
 }
 
-/** csv-parse's `info`: `lines` counts every line read so far, `empty_lines` the blank ones skipped. */
-interface RecordInfo {
-  lines: number;
-  empty_lines: number;
-}
-
 /** A field this long is not a token: the file is rejected rather than buffered. */
 const MAX_RECORD_BYTES = 64 * 1024;
 
@@ -48,12 +43,12 @@ export async function* readTokenRows(file: string, options: ReadOptions = {}): A
     .on('error', (error) => parser.destroy(error))
     .pipe(new TextGuard(file))
     .on('error', (error) => parser.destroy(error))
-    .pipe(parse({ bom: true, info: true, relax_column_count: true, skip_empty_lines: true, max_record_size: MAX_RECORD_BYTES }));
+    .pipe(withLineCounts(parse({ bom: true, relax_column_count: true, skip_empty_lines: true, max_record_size: MAX_RECORD_BYTES })));
   let columns: ColumnIndex | undefined;
   const seen = new Set<string>();
   const last = { lines: 0, emptyLines: 0 };
   try {
-    for await (const { record, info } of parser as AsyncIterable<{ record: string[]; info: RecordInfo }>) {
+    for await (const { record, info } of parser) {
       // A quoted field may span lines: a row's line is the one it starts on.
       const line = last.lines + 1 + (info.empty_lines - last.emptyLines);
       Object.assign(last, { lines: info.lines, emptyLines: info.empty_lines });
