@@ -163,6 +163,9 @@ async function dispatch(rows: AsyncIterable<InputRow>, parts: DispatchParts): Pr
   const { kept, gate, ctx, options, world, hardStop, selection } = parts;
   const window = options.concurrency * 2;
   const active = new Set<Promise<void>>();
+  // Woken when any check ends (Promise.race over the window would add a reaction to every
+  // pending check for each user dispatched).
+  let slotFreed: (() => void) | undefined;
   const stop = () => setTimeout(() => hardStop.abort(), options.shutdownGrace).unref();
   world.stop?.addEventListener('abort', stop, { once: true });
   let refused: MfaAdoptionError | undefined;
@@ -178,8 +181,8 @@ async function dispatch(rows: AsyncIterable<InputRow>, parts: DispatchParts): Pr
       (error: unknown) => void (refused ??= stopEverything(error, hardStop)),
     );
     active.add(task);
-    void task.finally(() => active.delete(task)).catch(() => undefined);
-    if (active.size >= window) await Promise.race(active);
+    void task.finally(() => active.delete(task) && slotFreed?.()).catch(() => undefined);
+    if (active.size >= window) await new Promise<void>((resolve) => (slotFreed = resolve));
   }
   await Promise.all(active);
   world.stop?.removeEventListener('abort', stop);
