@@ -16,6 +16,8 @@ export const ARRIVAL_MARGIN_MS = 25;
  * a new connection, a busy event loop); the price is a rate about 2.5 % below `rate`. A throttle
  * signal pauses every waiting request, not only the one that was throttled.
  */
+const GRANTED = Promise.resolve();
+
 export class RateLimiter {
   private readonly interval: number;
   /** Grants allowed in any `windowMs`. */
@@ -24,6 +26,8 @@ export class RateLimiter {
   private readonly window: number[] = [];
   private nextSlot = 0;
   private pausedUntil = 0;
+  /** Requests queued for their turn: with no rate and nobody queued, a request goes at once. */
+  private waiting = 0;
   private queue: Promise<void> = Promise.resolve();
 
   constructor(
@@ -37,6 +41,8 @@ export class RateLimiter {
 
   /** Waits for this request's turn; FIFO. Resolves at once when `signal` aborts. */
   acquire(signal?: AbortSignal): Promise<void> {
+    if (this.interval === 0 && this.waiting === 0 && this.clock.now() >= this.pausedUntil) return GRANTED;
+    this.waiting++;
     const turn = this.queue.then(() => this.waitForSlot(signal));
     this.queue = turn;
     return turn;
@@ -52,12 +58,16 @@ export class RateLimiter {
   }
 
   private async waitForSlot(signal?: AbortSignal): Promise<void> {
-    for (;;) {
-      if (signal?.aborted) return;
-      const now = this.clock.now();
-      const wait = Math.max(this.pausedUntil - now, this.rateWait(now));
-      if (wait <= 0) return this.grant(now);
-      await this.clock.sleep(wait, signal);
+    try {
+      for (;;) {
+        if (signal?.aborted) return;
+        const now = this.clock.now();
+        const wait = Math.max(this.pausedUntil - now, this.rateWait(now));
+        if (wait <= 0) return this.grant(now);
+        await this.clock.sleep(wait, signal);
+      }
+    } finally {
+      this.waiting--;
     }
   }
 
