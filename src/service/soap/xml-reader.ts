@@ -10,7 +10,7 @@ import type { XmlElement } from './xml.js';
  * than the whole HTTP exchange.)
  */
 const MAX_DEPTH = 100;
-const XML_NS = 'http://www.w3.org/XML/1998/namespace';
+const XML_SCOPE: ReadonlyMap<string, string> = new Map([['xml', 'http://www.w3.org/XML/1998/namespace']]);
 const NAME = String.raw`[A-Za-z_\u00C0-\uFFFF][\w.\-\u00B7\u00C0-\uFFFF]*(?::[A-Za-z_\u00C0-\uFFFF][\w.\-\u00B7\u00C0-\uFFFF]*)?`;
 const START_NAME = new RegExp(`<(${NAME})`, 'y');
 const ATTRIBUTE = new RegExp(String.raw`\s+(${NAME})\s*=\s*(?:"([^"<]*)"|'([^'<]*)')`, 'y');
@@ -91,7 +91,7 @@ class Reader {
       ATTRIBUTE.lastIndex = this.pos;
       const match = ATTRIBUTE.exec(this.text);
       if (!match?.[1]) return attributes;
-      if (match[1] in attributes) this.fail(`attribute ${match[1]} given twice`);
+      if (Object.hasOwn(attributes, match[1])) this.fail(`attribute ${match[1]} given twice`);
       attributes[match[1]] = decode(match[2] ?? match[3] ?? '', this);
       this.pos = ATTRIBUTE.lastIndex;
     }
@@ -101,15 +101,17 @@ class Reader {
     const parent = this.stack.at(-1);
     if (!parent && this.root) this.fail('a second root element');
     if (this.stack.length >= MAX_DEPTH) this.fail(`elements nested deeper than ${MAX_DEPTH}`);
-    const scope = declare(parent?.scope ?? new Map([['xml', XML_NS]]), attributes);
-    const [prefix, name] = splitName(qname);
+    const scope = declare(parent?.scope ?? XML_SCOPE, attributes);
+    const colon = qname.indexOf(':');
+    const prefix = colon < 0 ? '' : qname.slice(0, colon);
     const ns = scope.get(prefix);
     if (ns === undefined && prefix !== '') this.fail(`unbound namespace prefix "${prefix}"`);
-    for (const attribute of Object.keys(attributes)) {
-      const [attributePrefix] = splitName(attribute);
-      if (attributePrefix !== '' && attributePrefix !== 'xmlns' && !scope.has(attributePrefix)) this.fail(`unbound namespace prefix "${attributePrefix}"`);
+    for (const attribute in attributes) {
+      const at = attribute.indexOf(':');
+      const attributePrefix = at < 0 ? '' : attribute.slice(0, at);
+      if (at >= 0 && attributePrefix !== 'xmlns' && !scope.has(attributePrefix)) this.fail(`unbound namespace prefix "${attributePrefix}"`);
     }
-    const element: XmlElement = { ns: ns ?? '', name, attributes, children: [], text: '' };
+    const element: XmlElement = { ns: ns ?? '', name: qname.slice(colon + 1), attributes, children: [], text: '' };
     if (parent) parent.element.children.push(element);
     else this.root = element;
     if (!empty) this.stack.push({ element, qname, scope });
@@ -162,20 +164,16 @@ class Reader {
   }
 }
 
+/** The namespaces in scope inside an element: its parent's, plus its own declarations. */
 function declare(scope: ReadonlyMap<string, string>, attributes: Record<string, string>): ReadonlyMap<string, string> {
   let inner = scope;
-  for (const [key, value] of Object.entries(attributes)) {
+  for (const key in attributes) {
     if (key !== 'xmlns' && !key.startsWith('xmlns:')) continue;
     const declared = inner === scope ? new Map(scope) : (inner as Map<string, string>);
-    declared.set(key === 'xmlns' ? '' : key.slice(6), value);
+    declared.set(key === 'xmlns' ? '' : key.slice(6), attributes[key] ?? '');
     inner = declared;
   }
   return inner;
-}
-
-function splitName(qname: string): [prefix: string, name: string] {
-  const colon = qname.indexOf(':');
-  return colon < 0 ? ['', qname] : [qname.slice(0, colon), qname.slice(colon + 1)];
 }
 
 function decode(raw: string, reader: Reader): string {
