@@ -1,3 +1,5 @@
+import { onStop } from './on-stop.js';
+
 /** Time, passed in so that tests never wait real seconds. */
 export interface Clock {
   now(): number;
@@ -12,10 +14,11 @@ export const systemClock: Clock = {
       if (signal?.aborted || ms <= 0) return resolve();
       const done = () => {
         clearTimeout(timer);
-        signal?.removeEventListener('abort', done);
+        forget?.();
         resolve();
       };
       const timer = setTimeout(done, ms);
-      signal?.addEventListener('abort', done, { once: true });
+      // Not a listener per sleep: hundreds of users may back off at once on the run's signal.
+      const forget = signal && onStop(signal, done);
     }),
 };

@@ -1,5 +1,5 @@
 import type { Dispatcher } from 'undici';
-import { onStop } from './on-stop.js';
+import { onStop } from '../on-stop.js';
 
 export type Failure = { failed: 'network' | 'timeout' | 'oversized' | 'undecodable' | 'aborted'; problem: string };
 
