@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { deliver, readBody, RequestTooLargeError, send } from './http.js';
@@ -27,6 +28,8 @@ export async function startSimulator(options?: SimulatorOptions): Promise<Simula
   const resolved = resolveOptions(options);
   const state = new SimulatorState(resolved);
   const aborter = new AbortController();
+  // Every delayed answer waits on this signal: many at once are expected, not a leak.
+  setMaxListeners(0, aborter.signal);
   const ctx: SimContext = { options: resolved, state, signal: aborter.signal };
   const server = createServer((req, res) => {
     route(ctx, req, res).catch(() => send(res, 500, { 'Content-Type': 'text/plain' }, 'simulator error'));
