@@ -3,6 +3,7 @@ import { Transform, type TransformCallback } from 'node:stream';
 import { parse, CsvError } from 'csv-parse';
 import { InputError } from '../errors.js';
 import { withLineCounts } from './csv-lines.js';
+import { SeenIds } from './seen-ids.js';
 import { indexColumns, parseExpiry, type ColumnIndex } from './columns.js';
 
 export interface UserRow {
@@ -36,7 +37,8 @@ const MAX_RECORD_BYTES = 64 * 1024;
 
 /**
  * Streams the token CSV row by row. A file that cannot be used throws InputError naming the
- * line; a bad row is yielded as a RejectedRow. Memory holds one row and the set of user ids.
+ * line; a bad row is yielded as a RejectedRow. Memory holds one row and an 8-byte fingerprint
+ * of each user id.
  */
 export async function* readTokenRows(file: string, options: ReadOptions = {}): AsyncGenerator<InputRow> {
   const parser = createReadStream(file)
@@ -45,7 +47,7 @@ export async function* readTokenRows(file: string, options: ReadOptions = {}): A
     .on('error', (error) => parser.destroy(error))
     .pipe(withLineCounts(parse({ bom: true, relax_column_count: true, skip_empty_lines: true, max_record_size: MAX_RECORD_BYTES })));
   let columns: ColumnIndex | undefined;
-  const seen = new Set<string>();
+  const seen = new SeenIds();
   const last = { lines: 0, emptyLines: 0 };
   try {
     for await (const { record, info } of parser) {
@@ -70,7 +72,7 @@ function headerOrThrow(file: string, line: number, record: string[], options: Re
   return columns;
 }
 
-function toRow(record: string[], line: number, columns: ColumnIndex, seen: Set<string>): InputRow {
+function toRow(record: string[], line: number, columns: ColumnIndex, seen: SeenIds): InputRow {
   const cell = (i: number) => (i < 0 ? '' : (record[i] ?? '').trim());
   const userId = cell(columns.userId);
   const group = columns.groupBy < 0 ? undefined : cell(columns.groupBy);
