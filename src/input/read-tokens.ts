@@ -102,7 +102,9 @@ function asInputError(file: string, error: unknown, recordStart: number): unknow
   }
   if (error instanceof CsvError) {
     const line = (error as CsvError & { lines?: number }).lines ?? 1;
-    return new InputError(file, line, `not a usable CSV: ${error.message.replace(/^Invalid \w+:\s*/, '')}`);
+    // csv-parse quotes the field's value in some messages: it may be a token.
+    const problem = error.message.replace(/^Invalid \w+:\s*/, '').replace(/,?\s*value is [\s\S]*$/, '');
+    return new InputError(file, line, `not a usable CSV: ${problem}`);
   }
   const code = (error as NodeJS.ErrnoException).code;
   if (code === 'ENOENT' || code === 'EACCES' || code === 'EISDIR') {

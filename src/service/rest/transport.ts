@@ -3,6 +3,7 @@ import { failureAnswer } from '../failure-answer.js';
 import { post } from '../http.js';
 import type { TransportOptions } from '../soap/transport.js';
 import { readRestResponse } from './read-response.js';
+import { scrubAnswer } from '../scrub.js';
 
 export const REST_PATH = '/CustomerManagement/v13/UserMFAStatus/Query';
 
@@ -17,7 +18,7 @@ export function restTransport(options: TransportOptions): Transport {
         developertoken: options.developerToken,
       };
       const result = await post(url, headers, '{}', { ...options, signal });
-      return 'failed' in result ? failureAnswer(result) : readRestResponse(result);
+      return scrubAnswer('failed' in result ? failureAnswer(result) : readRestResponse(result), [accessToken, options.developerToken]);
     },
   };
 }

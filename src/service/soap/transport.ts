@@ -4,6 +4,7 @@ import { post } from '../http.js';
 import { failureAnswer } from '../failure-answer.js';
 import { buildEnvelope, SOAP_ACTION, SOAP_PATH } from './envelope.js';
 import { readSoapResponse } from './read-response.js';
+import { scrubAnswer } from '../scrub.js';
 
 export interface TransportOptions {
   endpoint: string;
@@ -21,7 +22,7 @@ export function soapTransport(options: TransportOptions): Transport {
     async check(accessToken, signal) {
       const body = buildEnvelope(accessToken, options.developerToken);
       const result = await post(url, headers, body, { ...options, signal });
-      return 'failed' in result ? failureAnswer(result) : readSoapResponse(result);
+      return scrubAnswer('failed' in result ? failureAnswer(result) : readSoapResponse(result), [accessToken, options.developerToken]);
     },
   };
 }
