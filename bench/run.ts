@@ -31,7 +31,7 @@ try {
     if (only.length > 0 && !only.includes(name)) continue;
     process.stderr.write(`bench: ${title}…\n`);
     const figures = await measure(folder);
-    for (const figure of figures) process.stderr.write(`  ${figure.name}: ${figure.measured} (target ${figure.target})\n`);
+    for (const figure of figures) process.stderr.write(`  ${figure.name}: ${figure.measured} (target ${figure.target}); ${figure.detail}\n`);
     sections.push({ title, figures });
   }
 } finally {

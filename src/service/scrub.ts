@@ -8,12 +8,15 @@ const REDACTED = '[redacted]';
  * tracking id must not put tokens into the results or the logs.
  */
 export function scrubAnswer(answer: Answer, sent: readonly string[]): Answer {
-  const secrets = sent.filter((secret) => secret.length >= 4);
-  let scrubbed: Answer | undefined;
-  for (const [key, value] of Object.entries(answer)) {
-    if (typeof value !== 'string' || !secrets.some((secret) => value.includes(secret))) continue;
-    scrubbed ??= { ...answer };
-    (scrubbed as unknown as Record<string, string>)[key] = secrets.reduce((text, secret) => text.split(secret).join(REDACTED), value);
+  let scrubbed: Record<string, unknown> | undefined;
+  for (const key in answer) {
+    const value = (answer as Record<string, unknown>)[key];
+    if (typeof value !== 'string') continue;
+    for (const secret of sent) {
+      if (secret.length < 4 || !value.includes(secret)) continue;
+      scrubbed ??= { ...answer };
+      scrubbed[key] = (scrubbed[key] as string).split(secret).join(REDACTED);
+    }
   }
-  return scrubbed ?? answer;
+  return (scrubbed as Answer | undefined) ?? answer;
 }
