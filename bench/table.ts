@@ -27,7 +27,8 @@ export interface RunFacts {
 
 export function markdownReport(sections: Section[], { startedAt, durationMs, load }: RunFacts): string {
   const rows = sections.flatMap((section, i) => section.figures.map((f) => `| ${i + 1} | ${f.name} | ${f.measured} | ${f.target} | ${verdict(f)} |`));
-  const notes = sections.flatMap((section, i) => [`${i + 1}. **${section.title}**`, ...section.figures.map((f) => `   - ${f.name}: ${f.detail}`)]);
+  const note = (f: Figure) => `   - ${f.name}: ${f.detail}${!f.met && f.limit ? `. Missed: ${f.limit}` : ''}`;
+  const notes = sections.flatMap((section, i) => [`${i + 1}. **${section.title}**`, ...section.figures.map(note)]);
   const cpu = cpus();
   return [
     '# Benchmark results',

@@ -8,8 +8,9 @@ const REDACTED = '[redacted]';
  * tracking id must not put tokens into the results or the logs.
  */
 export function scrubAnswer(answer: Answer, sent: readonly string[]): Answer {
+  if (answer.kind === 'status' && !sent.some((secret) => answer.trackingId?.includes(secret))) return answer;
   let scrubbed: Record<string, unknown> | undefined;
-  for (const key in answer) {
+  for (const key of Object.keys(answer)) {
     const value = (answer as Record<string, unknown>)[key];
     if (typeof value !== 'string') continue;
     for (const secret of sent) {
