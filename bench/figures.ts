@@ -40,8 +40,9 @@ async function withSimulator<T>(folder: string, options: SimulatorOptions, work:
   }
 }
 
-/** Runs the job on `input` against `sim`, writing results into a fresh file under `folder`. */
 let runs = 0;
+
+/** Runs the job on `input` against `sim`, writing results into a fresh file under `folder`. */
 function job(folder: string, sim: SimProcess, input: string, extra: Partial<JobProcessArgs> = {}): Promise<Measurement> {
   runs++;
   return runJobProcess({
