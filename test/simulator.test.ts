@@ -4,7 +4,7 @@ import { XMLValidator } from 'fast-xml-parser';
 import { request } from 'undici';
 import { startSimulator, type Simulator, type SimulatorOptions } from '../src/simulator/server.js';
 import { identifyToken, mfaStatusOf as personaStatus } from '../src/simulator/personas.js';
-import { parseXmlDocument, type XmlElement } from '../src/simulator/xml.js';
+import { parseXmlDocument, type XmlElement } from '../src/xml/strict-xml.js';
 
 const ENVELOPE_NS = 'http://schemas.xmlsoap.org/soap/envelope/';
 const CUSTOMER_NS = 'https://bingads.microsoft.com/Customer/v13';
@@ -56,7 +56,7 @@ function refresh(sim: Simulator, refreshToken: string, extra: Record<string, str
 }
 
 function findAll(root: XmlElement, ns: string, local: string): XmlElement[] {
-  const here = root.ns === ns && root.local === local ? [root] : [];
+  const here = root.ns === ns && root.name === local ? [root] : [];
   return here.concat(root.children.flatMap((child) => findAll(child, ns, local)));
 }
 
@@ -71,11 +71,11 @@ function faultOf(text: string): { faultcode: string; code?: string; errorCode?: 
   const detail = adApi ?? apiFault;
   const codeElement = adApi ? find(adApi, ADAPI_NS, 'Code') : apiFault && find(apiFault, EXCEPTION_NS, 'Code');
   return {
-    faultcode: fault.children.find((child) => child.local === 'faultcode')?.text ?? '',
+    faultcode: fault.children.find((child) => child.name === 'faultcode')?.text ?? '',
     code: codeElement?.text,
     errorCode: adApi && find(adApi, ADAPI_NS, 'ErrorCode')?.text,
     trackingId: detail && find(detail, ADAPI_NS, 'TrackingId')?.text,
-    shape: detail?.local,
+    shape: detail?.name,
   };
 }
 

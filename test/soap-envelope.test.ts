@@ -5,14 +5,14 @@ import { Agent } from 'undici';
 import { buildEnvelope, NS, SOAP_ACTION } from '../src/service/soap/envelope.js';
 import { soapTransport } from '../src/service/soap/transport.js';
 import { checkSoapRequest } from '../src/simulator/soap-request.js';
-import { parseXmlDocument, type XmlElement } from '../src/simulator/xml.js';
+import { parseXmlDocument, type XmlElement } from '../src/xml/strict-xml.js';
 import { scriptedServer, soapSuccess } from './helpers/scripted-server.js';
 
 const SOAP_NS = 'http://schemas.xmlsoap.org/soap/envelope/';
 const CUSTOMER_NS = 'https://bingads.microsoft.com/Customer/v13';
 
 /** {namespace}local, the only way the service itself tells elements apart. */
-const qname = (element: XmlElement) => `{${element.ns}}${element.local}`;
+const qname = (element: XmlElement) => `{${element.ns}}${element.name}`;
 
 describe('SOAP request envelope (official GetUserMFAStatus template)', () => {
   const envelope = parseXmlDocument(buildEnvelope('at.mfa.u1.abc', 'DEV-123'));
@@ -30,7 +30,7 @@ describe('SOAP request envelope (official GetUserMFAStatus template)', () => {
 
   test('sends no Action header (not in the WSDL; the official SDKs leave it out)', () => {
     const all = (e: XmlElement): XmlElement[] => [e, ...e.children.flatMap(all)];
-    assert.equal(all(envelope).some((e) => e.local === 'Action'), false);
+    assert.equal(all(envelope).some((e) => e.name === 'Action'), false);
   });
 
   test('body is one empty GetUserMFAStatusRequest in the Customer v13 namespace', () => {

@@ -2,7 +2,6 @@ import { createReadStream } from 'node:fs';
 import { Transform, type TransformCallback } from 'node:stream';
 import { parse, CsvError } from 'csv-parse';
 import { InputError } from '../errors.js';
-import { withLineCounts } from './csv-lines.js';
 import { SeenIds } from './seen-ids.js';
 import { indexColumns, parseExpiry, type ColumnIndex } from './columns.js';
 
@@ -45,12 +44,12 @@ export async function* readTokenRows(file: string, options: ReadOptions = {}): A
     .on('error', (error) => parser.destroy(error))
     .pipe(new TextGuard(file))
     .on('error', (error) => parser.destroy(error))
-    .pipe(withLineCounts(parse({ bom: true, relax_column_count: true, skip_empty_lines: true, max_record_size: MAX_RECORD_BYTES })));
+    .pipe(parse({ bom: true, info: true, relax_column_count: true, skip_empty_lines: true, max_record_size: MAX_RECORD_BYTES }));
   let columns: ColumnIndex | undefined;
   const seen = new SeenIds();
   const last = { lines: 0, emptyLines: 0 };
   try {
-    for await (const { record, info } of parser) {
+    for await (const { record, info } of parser as AsyncIterable<{ record: string[]; info: { lines: number; empty_lines: number } }>) {
       // A quoted field may span lines: a row's line is the one it starts on.
       const line = last.lines + 1 + (info.empty_lines - last.emptyLines);
       Object.assign(last, { lines: info.lines, emptyLines: info.empty_lines });

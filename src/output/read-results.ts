@@ -2,7 +2,6 @@ import { createReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { parse } from 'csv-parse';
 import { InputError } from '../errors.js';
-import { withLineCounts } from '../input/csv-lines.js';
 import { isOutcome } from '../outcomes.js';
 import { restoreCell } from './cells.js';
 import { RESULT_COLUMNS, type ResultRow } from './result-row.js';
@@ -14,9 +13,9 @@ import { RESULT_COLUMNS, type ResultRow } from './result-row.js';
 export async function* readResults(path: string): AsyncGenerator<ResultRow> {
   const end = await lastNewline(path);
   if (end < 0) return;
-  const parser = createReadStream(path, { end }).pipe(withLineCounts(parse({ relax_column_count: true })));
+  const parser = createReadStream(path, { end }).pipe(parse({ info: true, relax_column_count: true }));
   let width = 0;
-  for await (const { record, info } of parser) {
+  for await (const { record, info } of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
     if (width === 0) {
       width = checkHeader(path, record);
       continue;

@@ -1,5 +1,5 @@
 import type { IncomingHttpHeaders } from 'node:http';
-import { parseXmlDocument, type XmlElement } from './xml.js';
+import { parseXmlDocument, type XmlElement } from '../xml/strict-xml.js';
 
 export const SOAP_ENVELOPE_NS = 'http://schemas.xmlsoap.org/soap/envelope/';
 export const CUSTOMER_NS = 'https://bingads.microsoft.com/Customer/v13';
@@ -23,7 +23,7 @@ export function checkSoapRequest(headers: IncomingHttpHeaders, body: string): So
   } catch (error) {
     return { kind: 'bad-request', reason: (error as Error).message };
   }
-  if (envelope.local !== 'Envelope') return { kind: 'bad-request', reason: 'the root is not a SOAP Envelope' };
+  if (envelope.name !== 'Envelope') return { kind: 'bad-request', reason: 'the root is not a SOAP Envelope' };
   if (envelope.ns !== SOAP_ENVELOPE_NS) return { kind: 'version-mismatch' };
   const action = String(headers.soapaction ?? '').replace(/^"(.*)"$/, '$1');
   if (action !== 'GetUserMFAStatus') return { kind: 'action-not-supported', action };
@@ -31,7 +31,7 @@ export function checkSoapRequest(headers: IncomingHttpHeaders, body: string): So
 }
 
 function checkEnvelope(envelope: XmlElement): SoapRequestCheck {
-  const parts = envelope.children.map((child) => (child.ns === SOAP_ENVELOPE_NS ? child.local : `{${child.ns}}${child.local}`));
+  const parts = envelope.children.map((child) => (child.ns === SOAP_ENVELOPE_NS ? child.name : `{${child.ns}}${child.name}`));
   const layout = parts.join(',');
   if (layout !== 'Body' && layout !== 'Header,Body') {
     return { kind: 'bad-request', reason: `unexpected Envelope content: ${layout}` };
@@ -39,7 +39,7 @@ function checkEnvelope(envelope: XmlElement): SoapRequestCheck {
   const header = layout === 'Header,Body' ? envelope.children[0] : undefined;
   const operations = envelope.children.at(-1)?.children ?? [];
   const [operation] = operations;
-  if (operations.length !== 1 || operation?.ns !== CUSTOMER_NS || operation.local !== 'GetUserMFAStatusRequest') {
+  if (operations.length !== 1 || operation?.ns !== CUSTOMER_NS || operation.name !== 'GetUserMFAStatusRequest') {
     return { kind: 'deserialization-failed', found: operation };
   }
   return checkHeaders(header?.children ?? []);
@@ -47,7 +47,7 @@ function checkEnvelope(envelope: XmlElement): SoapRequestCheck {
 
 /** Both headers present, non-empty, in the customer namespace, AuthenticationToken first. */
 function checkHeaders(headers: XmlElement[]): SoapRequestCheck {
-  const indexOf = (local: string) => headers.findIndex((h) => h.ns === CUSTOMER_NS && h.local === local);
+  const indexOf = (local: string) => headers.findIndex((h) => h.ns === CUSTOMER_NS && h.name === local);
   const authenticationIndex = indexOf('AuthenticationToken');
   const developerIndex = indexOf('DeveloperToken');
   const accessToken = headers[authenticationIndex]?.text || undefined;

@@ -105,8 +105,8 @@ export function actionNotSupportedEnvelope(variantIndex: number, action: string)
     + 'Transport, None).');
 }
 
-export function deserializationFailedEnvelope(variantIndex: number, found: { ns: string; local: string } | undefined): string {
-  const foundText = found ? `Found node type 'Element' with name '${found.local}' and namespace '${found.ns}'` : 'Found no element';
+export function deserializationFailedEnvelope(variantIndex: number, found: { ns: string; name: string } | undefined): string {
+  const foundText = found ? `Found node type 'Element' with name '${found.name}' and namespace '${found.ns}'` : 'Found no element';
   return wcfFault(variantIndex, DISPATCHER_NS, 'DeserializationFailed',
     "The formatter threw an exception while trying to deserialize the message: Error in deserializing body of request "
     + "message for operation 'GetUserMFAStatus'. OperationFormatter encountered an invalid Message body. Expected to "

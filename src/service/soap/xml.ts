@@ -1,22 +1,18 @@
-import { readXml } from './xml-reader.js';
+import { parseXmlDocument, type XmlElement } from '../../xml/strict-xml.js';
 
-/** An element with its namespace resolved: callers match on (ns, name), never on prefixes. */
-export interface XmlElement {
-  ns: string;
-  name: string;
-  attributes: Record<string, string>;
-  children: XmlElement[];
-  /** The element's own text and CDATA, entities decoded, trimmed. */
-  text: string;
-}
+export type { XmlElement };
 
 /**
- * Parses untrusted XML: no DTD (SOAP forbids them, and they carry entity bombs), well-formed
- * or refused. Returns the root element, or a problem string.
+ * Parses an untrusted SOAP response: no DTD (SOAP forbids them, and they carry entity bombs),
+ * well-formed or refused. Returns the root element, or a problem string.
  */
 export function parseXml(body: string): XmlElement | string {
   if (/<!DOCTYPE|<!ENTITY/i.test(body)) return 'the response carries a DTD, which SOAP forbids';
-  return readXml(body);
+  try {
+    return parseXmlDocument(body);
+  } catch (error) {
+    return error instanceof Error ? error.message : String(error);
+  }
 }
 
 export function childrenNamed(element: XmlElement | undefined, ns: string, name: string): XmlElement[] {
@@ -25,14 +21,4 @@ export function childrenNamed(element: XmlElement | undefined, ns: string, name:
 
 export function childNamed(element: XmlElement | undefined, ns: string, name: string): XmlElement | undefined {
   return childrenNamed(element, ns, name)[0];
-}
-
-/** The first element with this name anywhere below `element`, in document order. */
-export function findNamed(element: XmlElement | undefined, ns: string, name: string): XmlElement | undefined {
-  for (const child of element?.children ?? []) {
-    if (child.ns === ns && child.name === name) return child;
-    const found = findNamed(child, ns, name);
-    if (found) return found;
-  }
-  return undefined;
 }
