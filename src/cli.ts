@@ -24,10 +24,10 @@ async function main(argv: string[]): Promise<number> {
     let exitCode = 0;
     await yargs(argv)
       .scriptName('mfa-adoption')
-      .env('MFA_ADOPTION')
       .version(TOOL.version)
       .strict()
-      .command('run', 'check every user in the token CSV and report MFA adoption', runFlags, async (args) => {
+      // Only `run` reads MFA_ADOPTION_*: a cron environment must not leak into other commands' strict flags.
+      .command('run', 'check every user in the token CSV and report MFA adoption', (y) => runFlags(y).env('MFA_ADOPTION'), async (args) => {
         const options = toRunOptions(args, (message) => notices.warn('secret_on_command_line', `warning: ${message}`), argv);
         redactor.add(options.developerToken, options.clientSecret);
         const summary = await runJob(options, processWorld(stop.signal));
@@ -42,7 +42,7 @@ async function main(argv: string[]): Promise<number> {
       })
       .command('report', 'work with reports: merge the shard reports of a sharded run', (y) =>
         y.command('merge <files..>', 'combine shard reports exactly into one (JSON, Markdown, HTML)', (m) =>
-          m.env(false).positional('files', { type: 'string', array: true, demandOption: true, describe: 'the shard reports (report.json of each --shard K/N run)' })
+          m.positional('files', { type: 'string', array: true, demandOption: true, describe: 'the shard reports (report.json of each --shard K/N run)' })
             .option('report', { type: 'string', demandOption: true, describe: 'merged report as JSON; .md and .html are written beside it' })
             .option('history', { type: 'string', describe: 'JSON Lines file: append the merged aggregate, report the trend' }),
         async (args) => {

@@ -11,7 +11,7 @@ const FIXTURES = fileURLToPath(new URL('../../fixtures/', import.meta.url));
 
 /**
  * The whole job on fixtures/tokens.csv against an in-process simulator: no credentials, no
- * network. Waits are shortened (throttle pause 1 s, backoff base 50 ms) so it takes seconds.
+ * network. Waits are shortened (throttle pause 250 ms, backoff base 50 ms) so it takes seconds.
  */
 export async function runDemo(stop: AbortSignal, outDir = resolve('demo-output')): Promise<number> {
   const simulator = await startSimulator({ latencyMs: 5, oauth: { clientId: 'demo-client' } });
@@ -33,7 +33,7 @@ export async function runDemo(stop: AbortSignal, outDir = resolve('demo-output')
       concurrency: 16,
       rate: 400,
       retryDelay: 50,
-      throttleWait: 1000,
+      throttleWait: 250,
       groupBy: 'region',
       columns: {},
     });

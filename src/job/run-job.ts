@@ -92,12 +92,13 @@ async function checkAndReport(options: RunOptions, world: World, state: RunState
   const { log, selection } = state;
   const kept = new Set<string>();
   const resuming = options.resume && existsSync(options.output);
+  const dispatcher = world.dispatcher ?? new Agent({ connections: options.concurrency, keepAliveTimeout: 30_000 });
+  // Before the results file is made: a token setup refused (exit 2) must leave no file behind.
+  const tokens = await createTokenSource(options, { dispatcher, clock: world.clock, random: world.random, log, redactor: state.redactor });
   const journal = await ResultsJournal.create(options.output, options.groupBy, resuming ? keptRows(options.output, kept) : undefined);
   if (resuming) log.log('info', 'resume', `resuming ${options.output}: ${kept.size} users already final are kept, the others are checked`, { kept: kept.size });
-  const dispatcher = world.dispatcher ?? new Agent({ connections: options.concurrency, keepAliveTimeout: 30_000 });
   const calls: CallStats = { requests: 0, retries: 0, throttled: 0, tokenRefreshes: 0 };
   const hardStop = new AbortController();
-  const tokens = await createTokenSource(options, { dispatcher, clock: world.clock, random: world.random, log, redactor: state.redactor });
   const ctx: CheckContext = {
     transport: createTransport(options, dispatcher),
     tokens,

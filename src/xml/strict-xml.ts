@@ -14,7 +14,13 @@ type OrderedNode = Record<string, unknown>;
 
 const ATTRIBUTES = ':@';
 const TEXT = '#text';
+const CDATA = '#cdata';
 
+/** Nesting deeper than this is refused by the parser (SOAP answers are a few levels deep). */
+const MAX_DEPTH = 100;
+
+// Entities are decoded here in one pass (decodeEntities), not by the parser: its HTML entity
+// tables cost more than the parse, and decoding in two steps would turn "&amp;#65;" into "A".
 const parser = new XMLParser({
   preserveOrder: true,
   ignoreAttributes: false,
@@ -24,41 +30,55 @@ const parser = new XMLParser({
   trimValues: true,
   ignoreDeclaration: true,
   ignorePiTags: true,
-  htmlEntities: true,
+  processEntities: false,
+  htmlEntities: false,
+  cdataPropName: CDATA,
+  maxNestedTags: MAX_DEPTH,
 });
 
 /** Without a DTD, XML knows only the five predefined entities and character references. */
 const UNDEFINED_ENTITY = /&(?!(?:amp|lt|gt|quot|apos|#[0-9]+|#x[0-9a-fA-F]+);)/;
+const ENTITY = /&(?:(amp|lt|gt|quot|apos)|#([0-9]+)|#x([0-9a-fA-F]+));/g;
+const PREDEFINED: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
 
-/** Nesting deeper than this is refused (SOAP answers are a few levels deep). */
-const MAX_DEPTH = 100;
+const XML_NAMESPACE: ReadonlyMap<string, string> = new Map([['xml', 'http://www.w3.org/XML/1998/namespace']]);
 
 /**
  * Parses untrusted XML strictly with fast-xml-parser: no DTD, only XML's own entities,
- * validated before parsing (parse() alone accepts malformed XML), one root, every prefix
- * bound, nesting bounded. Throws an Error saying what is wrong. Shared by the client and the
+ * validated (parse() alone accepts malformed XML), one root, every prefix bound, nesting
+ * bounded. Throws an Error saying what is wrong. Shared by the client and the
  * simulator.
  */
 export function parseXmlDocument(text: string): XmlElement {
   if (/<!DOCTYPE/i.test(text)) throw new Error('DTD is prohibited');
   if (UNDEFINED_ENTITY.test(text)) throw new Error('reference to an undefined entity');
-  if (tooDeep(text)) throw new Error(`nested deeper than ${MAX_DEPTH} elements`);
+  // Parsed first, bounded by maxNestedTags (the validator has no depth limit); its result is
+  // used only once the validator has found the text well-formed (parse() alone accepts malformed XML).
+  const nodes = parseBounded(text);
   const validation = XMLValidator.validate(text);
   if (validation !== true) throw new Error(`malformed XML (line ${validation.err.line}: ${validation.err.msg})`);
-  const roots = (parser.parse(text) as OrderedNode[]).filter((node) => !(TEXT in node));
+  const roots = nodes.filter((node) => !(TEXT in node));
   const [root] = roots;
   if (roots.length !== 1 || root === undefined) throw new Error('expected exactly one root element');
-  return toElement(root, new Map([['xml', 'http://www.w3.org/XML/1998/namespace']]));
+  return toElement(root, XML_NAMESPACE);
+}
+
+function parseBounded(text: string): OrderedNode[] {
+  try {
+    return parser.parse(text) as OrderedNode[];
+  } catch (error) {
+    throw new Error(`malformed XML (${error instanceof Error ? error.message : String(error)})`);
+  }
 }
 
 function toElement(node: OrderedNode, parentScope: ReadonlyMap<string, string>): XmlElement {
   const qualifiedName = Object.keys(node).find((key) => key !== ATTRIBUTES) ?? '';
-  const scope = new Map(parentScope);
+  let scope = parentScope;
   const attributes: Record<string, string> = {};
-  for (const [name, value] of Object.entries((node[ATTRIBUTES] ?? {}) as Record<string, string>)) {
-    if (name === 'xmlns') scope.set('', value);
-    else if (name.startsWith('xmlns:')) scope.set(name.slice('xmlns:'.length), value);
-    else attributes[name] = value;
+  for (const [name, raw] of Object.entries((node[ATTRIBUTES] ?? {}) as Record<string, string>)) {
+    const value = decodeEntities(raw);
+    if (name !== 'xmlns' && !name.startsWith('xmlns:')) attributes[name] = value;
+    else scope = new Map(scope).set(name === 'xmlns' ? '' : name.slice('xmlns:'.length), value);
   }
   const separator = qualifiedName.indexOf(':');
   const prefix = separator < 0 ? '' : qualifiedName.slice(0, separator);
@@ -66,18 +86,16 @@ function toElement(node: OrderedNode, parentScope: ReadonlyMap<string, string>):
   if (ns === undefined && prefix !== '') throw new Error(`unbound namespace prefix "${prefix}"`);
   const element: XmlElement = { ns: ns ?? '', name: qualifiedName.slice(separator + 1), attributes, children: [], text: '' };
   for (const child of (node[qualifiedName] ?? []) as OrderedNode[]) {
-    if (TEXT in child) element.text += String(child[TEXT]);
+    if (TEXT in child) element.text += decodeEntities(String(child[TEXT]));
+    else if (CDATA in child) element.text += (child[CDATA] as OrderedNode[]).map((part) => String(part[TEXT] ?? '')).join('');
     else element.children.push(toElement(child, scope));
   }
   return element;
 }
 
-/** A linear scan of open and close tags, before the (recursive) parser sees the text. */
-function tooDeep(text: string): boolean {
-  let depth = 0;
-  for (const [, close, , selfClosing] of text.matchAll(/<(\/?)([^!?/>][^>]*?)(\/?)>/g)) {
-    depth += close ? -1 : selfClosing ? 0 : 1;
-    if (depth > MAX_DEPTH) return true;
-  }
-  return false;
+function decodeEntities(text: string): string {
+  if (!text.includes('&')) return text;
+  return text.replace(ENTITY, (_, name: string | undefined, decimal: string | undefined, hex: string | undefined) =>
+    name ? (PREDEFINED[name] ?? '') : String.fromCodePoint(decimal ? Number(decimal) : parseInt(hex ?? '', 16)),
+  );
 }
