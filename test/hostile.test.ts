@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
 import { readFile, writeFile } from 'node:fs/promises';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { join } from 'node:path';
 import { describe, test, type TestContext } from 'node:test';
 import { gzipSync } from 'node:zlib';
 import { parse } from 'csv-parse/sync';
 import { runCli, tempDir } from './helpers/cli-process.js';
+import { serveOnLoopback } from './helpers/serve.js';
 import { JOB_ENV } from './helpers/job-args.js';
 
 // Hostile answers from a scripted server, one per case, against the built CLI (npm run build
@@ -87,21 +87,10 @@ const CASES: Case[] = [
 
 /** A local server answering every request with `handle`; connections are cut when the test ends. */
 async function hostileServer(t: TestContext, handle: Handler): Promise<string> {
-  const sockets = new Set<Socket>();
-  const server = createServer((req, res) => {
+  return serveOnLoopback(t, (req, res) => {
     res.on('error', () => undefined);
     req.resume().on('end', () => handle(req, res));
   });
-  server.on('connection', (socket) => {
-    sockets.add(socket.on('error', () => undefined));
-    socket.once('close', () => sockets.delete(socket));
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  t.after(async () => {
-    for (const socket of sockets) socket.destroy();
-    await new Promise((resolve) => server.close(resolve));
-  });
-  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 }
 
 /** Preloaded into the CLI: writes its peak RSS (KB) to $PEAK_RSS_FILE as it exits. */

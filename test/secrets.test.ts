@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
 import { readdir, readFile, writeFile } from 'node:fs/promises';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { join } from 'node:path';
 import { describe, test, type TestContext } from 'node:test';
 import { journalPathFor } from '../src/auth/rotation-journal.js';
 import { startSimulator, type Simulator, type SimulatorOptions } from '../src/simulator/server.js';
 import { runCli, tempDir } from './helpers/cli-process.js';
+import { serveOnLoopback } from './helpers/serve.js';
 
 // Distinctive secrets driven through every failure path of the built CLI (npm run build
 // first): service faults, resets, hangs cut by --timeout, malformed answers, OAuth refusals
@@ -74,22 +74,11 @@ async function runJob(t: TestContext, endpoint: string, tokenUrl: string, flags:
 
 /** A server that answers every request with `reply(request as text)`: what an echoing, hostile or broken service does. */
 async function echoServer(t: TestContext, reply: (req: IncomingMessage, echo: string, res: ServerResponse) => void): Promise<string> {
-  const sockets = new Set<Socket>();
-  const server = createServer((req, res) => {
+  return serveOnLoopback(t, (req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => reply(req, `${JSON.stringify(req.headers)} ${Buffer.concat(chunks).toString('utf8')}`, res));
   });
-  server.on('connection', (socket) => {
-    sockets.add(socket);
-    socket.once('close', () => sockets.delete(socket));
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  t.after(async () => {
-    for (const socket of sockets) socket.destroy();
-    await new Promise((resolve) => server.close(resolve));
-  });
-  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 }
 
 const xmlText = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');

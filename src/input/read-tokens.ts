@@ -44,15 +44,15 @@ export async function* readTokenRows(file: string, options: ReadOptions = {}): A
     .on('error', (error) => parser.destroy(error))
     .pipe(new TextGuard(file))
     .on('error', (error) => parser.destroy(error))
-    .pipe(parse({ bom: true, info: true, relax_column_count: true, skip_empty_lines: true, max_record_size: MAX_RECORD_BYTES }));
+    .pipe(parse({ bom: true, relax_column_count: true, max_record_size: MAX_RECORD_BYTES }));
   let columns: ColumnIndex | undefined;
   const seen = new SeenIds();
-  const last = { lines: 0, emptyLines: 0 };
+  let next = 1; // the line the next record starts on (counted here: csv-parse's info: true copies an object per record)
   try {
-    for await (const { record, info } of parser as AsyncIterable<{ record: string[]; info: { lines: number; empty_lines: number } }>) {
-      // A quoted field may span lines: a row's line is the one it starts on.
-      const line = last.lines + 1 + (info.empty_lines - last.emptyLines);
-      Object.assign(last, { lines: info.lines, emptyLines: info.empty_lines });
+    for await (const record of parser as AsyncIterable<string[]>) {
+      const line = next;
+      next += 1 + newlinesIn(record);
+      if (record.length === 1 && record[0] === '') continue; // a blank line
       if (columns === undefined) {
         columns = headerOrThrow(file, line, record, options);
         continue;
@@ -60,9 +60,16 @@ export async function* readTokenRows(file: string, options: ReadOptions = {}): A
       yield toRow(record, line, columns, seen);
     }
   } catch (error) {
-    throw asInputError(file, error, last.lines + 1);
+    throw asInputError(file, error, next);
   }
   if (columns === undefined) throw new InputError(file, 1, 'empty file: a header row is required');
+}
+
+/** A quoted field may span lines: they count for the rows after it. */
+function newlinesIn(record: string[]): number {
+  let count = 0;
+  for (const field of record) for (let i = field.indexOf('\n'); i >= 0; i = field.indexOf('\n', i + 1)) count++;
+  return count;
 }
 
 function headerOrThrow(file: string, line: number, record: string[], options: ReadOptions): ColumnIndex {

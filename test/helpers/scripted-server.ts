@@ -1,6 +1,6 @@
-import { createServer, type IncomingHttpHeaders } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import type { IncomingHttpHeaders } from 'node:http';
 import type { TestContext } from 'node:test';
+import { serveOnLoopback } from './serve.js';
 
 export interface ReceivedRequest {
   method: string;
@@ -31,9 +31,8 @@ export interface ScriptedServer {
 /** A real local HTTP server answering each request as the test scripts it; closed after the test. */
 export async function scriptedServer(t: TestContext, script: Script): Promise<ScriptedServer> {
   const requests: ReceivedRequest[] = [];
-  const sockets = new Set<Socket>();
   const counts = { inFlight: 0, maxInFlight: 0 };
-  const server = createServer((req, res) => {
+  const url = await serveOnLoopback(t, (req, res) => {
     counts.inFlight++;
     counts.maxInFlight = Math.max(counts.maxInFlight, counts.inFlight);
     const chunks: Buffer[] = [];
@@ -48,18 +47,8 @@ export async function scriptedServer(t: TestContext, script: Script): Promise<Sc
       res.end(reply.body ?? '');
     });
   });
-  server.on('connection', (socket) => {
-    sockets.add(socket);
-    socket.once('close', () => sockets.delete(socket));
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  t.after(async () => {
-    for (const socket of sockets) socket.destroy();
-    await new Promise((resolve) => server.close(resolve));
-  });
-  const { port } = server.address() as AddressInfo;
   return {
-    url: `http://127.0.0.1:${port}`,
+    url,
     requests,
     get inFlight() {
       return counts.inFlight;
