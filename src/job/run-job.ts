@@ -2,8 +2,8 @@ import { existsSync } from 'node:fs';
 import pLimit from 'p-limit';
 import { Agent } from 'undici';
 import { createTokenSource } from '../auth/create-token-source.js';
-import { ConfigRefusedError, MfaAdoptionError, UsageError } from '../errors.js';
-import { readTokenRows, type InputRow, type RejectedRow } from '../input/read-tokens.js';
+import { ConfigRefusedError, UsageError } from '../errors.js';
+import { readTokenRows } from '../input/read-tokens.js';
 import { scanInput, type InputCounts } from '../input/scan.js';
 import { createLogger, type Logger } from '../log/logger.js';
 import type { LiveLine } from '../log/live-line.js';
@@ -21,7 +21,8 @@ import { RateLimiter } from '../schedule/rate-limiter.js';
 import type { Transport } from '../service/answer.js';
 import { restTransport } from '../service/rest/transport.js';
 import { soapTransport } from '../service/soap/transport.js';
-import { checkUser, type CheckContext } from './check-user.js';
+import type { CheckContext } from './check-user.js';
+import { dispatch } from './dispatch.js';
 import type { RunOptions } from './options.js';
 import { ResultsGate } from './results-gate.js';
 import { selectUsers, type Selection } from './selection.js';
@@ -149,71 +150,6 @@ async function checkAndReport(options: RunOptions, world: World, state: RunState
   return { exitCode: stopped ? 130 : nonFinal > 0 ? 75 : 0, report, outputs, input: state.input };
 }
 
-interface DispatchParts {
-  kept: Set<string>;
-  gate: ResultsGate;
-  ctx: CheckContext;
-  options: RunOptions;
-  world: World;
-  hardStop: AbortController;
-  selection: Selection;
-}
-
-/** Streams users into checks, at most a window of them at once. Returns whether it was stopped. */
-async function dispatch(rows: AsyncIterable<InputRow>, parts: DispatchParts): Promise<boolean> {
-  const { kept, gate, ctx, options, world, hardStop, selection } = parts;
-  const window = options.concurrency * 2;
-  const active = new Set<Promise<void>>();
-  // Woken when any check ends (Promise.race over the window would add a reaction to every
-  // pending check for each user dispatched).
-  let slotFreed: (() => void) | undefined;
-  const stop = () => setTimeout(() => hardStop.abort(), options.shutdownGrace).unref();
-  world.stop?.addEventListener('abort', stop, { once: true });
-  let refused: MfaAdoptionError | undefined;
-  for await (const row of rows) {
-    if (world.stop?.aborted || gate.tripped || refused) break;
-    if (row.kind !== 'user') {
-      if (selection.includesRejected) gate.record(rejectedResult(row, ctx.clock.now()));
-      continue;
-    }
-    if (kept.has(row.userId) || !selection.includes(row)) continue;
-    const task = checkUser(row, ctx).then(
-      (result) => void (result && !refused && record(result, gate, ctx.log, hardStop)),
-      (error: unknown) => void (refused ??= stopEverything(error, hardStop)),
-    );
-    active.add(task);
-    void task.finally(() => active.delete(task) && slotFreed?.()).catch(() => undefined);
-    if (active.size >= window) await new Promise<void>((resolve) => (slotFreed = resolve));
-  }
-  await Promise.all(active);
-  world.stop?.removeEventListener('abort', stop);
-  if (refused) throw refused;
-  if (!gate.tripped) gate.release();
-  return Boolean(world.stop?.aborted);
-}
-
-/** An error one check raised on purpose (the app's configuration refused, a rotation not saveable) stops every check at once. */
-function stopEverything(error: unknown, hardStop: AbortController): MfaAdoptionError {
-  if (!(error instanceof MfaAdoptionError)) throw error;
-  hardStop.abort();
-  return error;
-}
-
-/** Records one user's result; a configuration refused for everyone abandons the requests in flight. */
-function record(result: ResultRow, gate: ResultsGate, log: Logger, hardStop: AbortController): void {
-  if (!FINAL_OUTCOMES.has(result.outcome)) {
-    log.log('warn', 'retries_exhausted', `${result.userId}: still ${result.outcome} after ${result.attempts} attempts; a --resume checks it again`, {
-      user_id: result.userId,
-      attempt: result.attempts,
-      outcome: result.outcome,
-      error_code: result.errorCode,
-      tracking_id: result.trackingId,
-    });
-  }
-  gate.record(result);
-  if (gate.tripped) hardStop.abort();
-}
-
 /** The final rows of an earlier run, to carry into the new file; `kept` learns their users. */
 async function* keptRows(path: string, kept: Set<string>): AsyncGenerator<ResultRow> {
   for await (const row of readResults(path)) {
@@ -222,10 +158,6 @@ async function* keptRows(path: string, kept: Set<string>): AsyncGenerator<Result
     kept.add(row.userId);
     yield row;
   }
-}
-
-function rejectedResult(row: RejectedRow, now: number): ResultRow {
-  return { userId: row.userId, outcome: row.kind, errorMessage: `line ${row.line}: ${row.problem}`, attempts: 0, checkedAt: new Date(now).toISOString(), group: row.group };
 }
 
 function createTransport(options: RunOptions, dispatcher: Agent | NonNullable<World['dispatcher']>): Transport {
