@@ -8,7 +8,7 @@ export function runFlags<T>(yargs: Argv<T>) {
   return yargs
     .option('input', { type: 'string', demandOption: true, describe: 'token CSV (user_id, access_token and/or refresh_token, expires_at, …)' })
     .option('output', { type: 'string', demandOption: true, describe: 'per-user results CSV (the run\'s journal)' })
-    .option('report', { type: 'string', describe: 'aggregate report as JSON; report.md is written beside it' })
+    .option('report', { type: 'string', describe: 'aggregate report as JSON; report.md and report.html are written beside it' })
     .option('endpoint', { type: 'string', default: DEFAULTS.endpoint, describe: 'production, sandbox, or the service origin URL' })
     .option('transport', { choices: ['soap', 'rest'] as const, default: DEFAULTS.transport, describe: 'SOAP (default) or the REST/JSON form' })
     .option('token-url', { type: 'string', default: DEFAULTS.tokenUrl, describe: 'OAuth token endpoint' })
@@ -34,6 +34,7 @@ export function runFlags<T>(yargs: Argv<T>) {
     .option('dry-run', { type: 'boolean', default: DEFAULTS.dryRun, describe: 'validate the input and print the plan; send nothing' })
     .option('log-format', { choices: ['text', 'json'] as const, default: DEFAULTS.logFormat, describe: 'logs on stderr' })
     .option('max-response-bytes', { type: 'number', default: DEFAULTS.maxResponseBytes, describe: 'largest response body accepted' })
+    .epilogue('Every flag may also come from the environment as MFA_ADOPTION_<FLAG> (--rate → MFA_ADOPTION_RATE); secrets should. Exit codes: 0 complete, 75 not final or locked (rerun with --resume), 2 bad usage or input, 78 configuration refused, 130 interrupted, 1 bug.')
     .option('shutdown-grace', { type: 'number', default: DEFAULTS.shutdownGrace, describe: 'ms requests in flight may take to finish after SIGINT/SIGTERM' });
 }
 
