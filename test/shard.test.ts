@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
-import { fnv1a32, selectUsers, shardIndex } from '../src/job/selection.js';
+import { fnv1a32 } from '../src/fnv1a.js';
+import { selectUsers, shardIndex } from '../src/job/selection.js';
 import { readTokenRows, type UserRow } from '../src/input/read-tokens.js';
 import { tempDir } from './helpers/cli-process.js';
 import { writeGroupedTokens } from './helpers/report-inputs.js';

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { readTokenRows, type UserRow } from '../input/read-tokens.js';
 import type { InputCounts } from '../input/scan.js';
 import type { RunOptions } from './options.js';
+import { fnv1a32 } from '../fnv1a.js';
 
 export interface SampleInfo {
   /** Eligible users in the input: the population the sample estimates. */
@@ -104,13 +105,4 @@ export function seededRandom(seed: string): () => number {
 /** The shard of a user: FNV-1a (32 bits) of the UTF-8 bytes of user_id, modulo the shard count. */
 export function shardIndex(userId: string, count: number): number {
   return fnv1a32(userId) % count;
-}
-
-export function fnv1a32(text: string): number {
-  let hash = 0x811c9dc5;
-  for (const byte of Buffer.from(text, 'utf8')) {
-    hash ^= byte;
-    hash = Math.imul(hash, 0x01000193);
-  }
-  return hash >>> 0;
 }

@@ -31,7 +31,7 @@
  * answers 503, then 117 twice, then normally. A directive without "x<N>" lasts for ever.
  * Tokens of any other form are ordinary users keyed on a hash of the whole token.
  */
-import { hashString } from './random.js';
+import { fnv1a32 } from '../fnv1a.js';
 
 export type TransportFault = 'isf' | 'html503' | 'reset' | 'hang' | 'malformed' | 'empty';
 export type ServiceStep = { kind: 'fault'; code: number } | { kind: TransportFault } | { kind: 'exp' };
@@ -99,7 +99,7 @@ const TOKEN_FORM = /^(at|rt)\.([^.]*)\.([^.]+)(?:\.[\s\S]*)?$/;
 export function identifyToken(token: string): TokenIdentity {
   const match = token.match(TOKEN_FORM);
   if (!match) {
-    const id = `h${hashString(token).toString(16).padStart(8, '0')}`;
+    const id = `h${fnv1a32(token).toString(16).padStart(8, '0')}`;
     return { kind: 'opaque', personaText: '', id, key: `.${id}`, persona: parsePersona('') };
   }
   const [, prefix = '', personaText = '', id = ''] = match;
@@ -129,5 +129,5 @@ export function mfaStatusOf(identity: TokenIdentity): boolean | null {
   if (status === 'mfa') return true;
   if (status === 'nomfa') return false;
   if (status === 'unknown') return null;
-  return hashString(identity.key) % 1000 < 620;
+  return fnv1a32(identity.key) % 1000 < 620;
 }

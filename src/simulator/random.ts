@@ -15,16 +15,6 @@ export function createPrng(seed: number): Prng {
   };
 }
 
-/** FNV-1a, 32 bits: a stable hash for deriving per-user answers from a key. */
-export function hashString(text: string): number {
-  let hash = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) {
-    hash ^= text.charCodeAt(i);
-    hash = Math.imul(hash, 0x01000193);
-  }
-  return hash >>> 0;
-}
-
 /** An unguessable URL-safe string, for the random part of issued tokens. */
 export function randomTokenPart(): string {
   return randomBytes(12).toString('base64url');
