@@ -1,22 +1,19 @@
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { test, type TestContext } from 'node:test';
+import { test } from 'node:test';
 import { journalPathFor, readRotations, tokenHash } from '../src/auth/rotation-journal.js';
 import { identifyToken } from '../src/simulator/personas.js';
-import { startSimulator, type Simulator, type SimulatorOptions } from '../src/simulator/server.js';
+import { type Simulator } from '../src/simulator/server.js';
 import { runCli, spawnCli, tempDir, waitFor } from './helpers/cli-process.js';
 import { DEVELOPER_TOKEN, jobArgs, JOB_ENV } from './helpers/job-args.js';
 import { scriptedServer, type ReceivedRequest } from './helpers/scripted-server.js';
 import { CLIENT_ID, readCsv, writeTokenCsv } from './helpers/token-job.js';
+import { simulatorFor } from './helpers/simulator.js';
 
 // End-to-end: the built CLI (npm run build first) in a subprocess, refreshing tokens.
 
-async function simulator(t: TestContext, options: SimulatorOptions = {}): Promise<Simulator> {
-  const sim = await startSimulator(options);
-  t.after(() => sim.close());
-  return sim;
-}
+const simulator = simulatorFor;
 
 const refreshArgs = (tokenUrl: string) => ({ 'token-url': tokenUrl, 'client-id': CLIENT_ID });
 const serviceCount = (sim: Simulator) => sim.log.filter((entry) => entry.path !== 'oauth').length;

@@ -13,18 +13,15 @@ import type { UserRow } from '../src/input/read-tokens.js';
 import { checkRunOptions, DEFAULTS, type RunOptions } from '../src/job/options.js';
 import { createLogger } from '../src/log/logger.js';
 import { Redactor } from '../src/log/redact.js';
-import { startSimulator, type Simulator, type SimulatorOptions } from '../src/simulator/server.js';
+import { type Simulator } from '../src/simulator/server.js';
 import { tempDir, waitFor } from './helpers/cli-process.js';
 import { scriptedServer } from './helpers/scripted-server.js';
 import { CLIENT_ID, SetClock } from './helpers/token-job.js';
+import { simulatorFor } from './helpers/simulator.js';
 
 const SCOPE = 'https://ads.microsoft.com/msads.manage offline_access';
 
-async function simulator(t: TestContext, options: SimulatorOptions = {}): Promise<Simulator> {
-  const sim = await startSimulator(options);
-  t.after(() => sim.close());
-  return sim;
-}
+const simulator = simulatorFor;
 
 interface Harness {
   source: TokenSource;

@@ -1,22 +1,19 @@
 import assert from 'node:assert/strict';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { describe, test, type TestContext } from 'node:test';
+import { describe, test } from 'node:test';
 import type { ShardInfo } from '../src/job/selection.js';
 import { buildReport, type GroupCounts, type Report } from '../src/report/build-report.js';
 import { mergeReports } from '../src/report/merge.js';
 import { emptyCounts } from '../src/report/tally.js';
-import { startSimulator, type Simulator } from '../src/simulator/server.js';
+import { type Simulator } from '../src/simulator/server.js';
 import { resultLines, runCli, tempDir } from './helpers/cli-process.js';
 import { pageFigures, jsonFigures } from './helpers/html-figures.js';
 import { JOB_ENV, jobArgs } from './helpers/job-args.js';
 import { figuresOf, readReport, writeGroupedTokens } from './helpers/report-inputs.js';
+import { simulatorFor } from './helpers/simulator.js';
 
-async function simulator(t: TestContext): Promise<Simulator> {
-  const sim = await startSimulator();
-  t.after(() => sim.close());
-  return sim;
-}
+const simulator = simulatorFor;
 
 describe('report merge end to end (built CLI against the simulator)', () => {
   test('three shards merged equal the unsharded run: counts, figures, groups and calls', async (t) => {

@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { describe, test, type TestContext } from 'node:test';
+import { describe, test } from 'node:test';
 import { reservoirSample, seededRandom, selectUsers } from '../src/job/selection.js';
 import { wilson } from '../src/report/stats.js';
-import { startSimulator, type Simulator } from '../src/simulator/server.js';
 import { resultLines, runCli, tempDir } from './helpers/cli-process.js';
 import { JOB_ENV, jobArgs } from './helpers/job-args.js';
 import { readReport, writeGroupedTokens } from './helpers/report-inputs.js';
+import { simulatorFor } from './helpers/simulator.js';
 
 /** χ² critical value for 9 degrees of freedom at p = 0.001: a fair sampler exceeds it once in a thousand seeds-sets. */
 const CHI2_9DF_P001 = 27.877;
@@ -81,11 +81,7 @@ describe('--sample: selecting users from the token file', () => {
   });
 });
 
-async function simulator(t: TestContext): Promise<Simulator> {
-  const sim = await startSimulator();
-  t.after(() => sim.close());
-  return sim;
-}
+const simulator = simulatorFor;
 
 describe('--sample end to end (built CLI against the simulator)', () => {
   test('N equal to the population: the finite population correction closes the interval to the estimate', async (t) => {

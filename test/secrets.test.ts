@@ -4,9 +4,10 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { join } from 'node:path';
 import { describe, test, type TestContext } from 'node:test';
 import { journalPathFor } from '../src/auth/rotation-journal.js';
-import { startSimulator, type Simulator, type SimulatorOptions } from '../src/simulator/server.js';
+import { type Simulator, type SimulatorOptions } from '../src/simulator/server.js';
 import { runCli, tempDir } from './helpers/cli-process.js';
 import { serveOnLoopback } from './helpers/serve.js';
+import { simulatorFor } from './helpers/simulator.js';
 
 // Distinctive secrets driven through every failure path of the built CLI (npm run build
 // first): service faults, resets, hangs cut by --timeout, malformed answers, OAuth refusals
@@ -57,9 +58,7 @@ async function assertNoSecrets(dir: string, run: { stdout: string; stderr: strin
 }
 
 async function simulator(t: TestContext, options: SimulatorOptions = {}): Promise<Simulator> {
-  const sim = await startSimulator({ developerToken: DEV, oauth: { clientId: CLIENT_ID, clientSecret: CLIENT_SECRET }, ...options });
-  t.after(() => sim.close());
-  return sim;
+  return simulatorFor(t, { developerToken: DEV, oauth: { clientId: CLIENT_ID, clientSecret: CLIENT_SECRET }, ...options });
 }
 
 /** Writes the input into a fresh folder and runs the CLI on it, secrets from the environment as cron passes them. */

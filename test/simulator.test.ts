@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict';
-import { describe, test, type TestContext } from 'node:test';
+import { describe, test } from 'node:test';
 import { XMLValidator } from 'fast-xml-parser';
 import { request } from 'undici';
-import { startSimulator, type Simulator, type SimulatorOptions } from '../src/simulator/server.js';
+import { startSimulator, type Simulator } from '../src/simulator/server.js';
 import { identifyToken, mfaStatusOf as personaStatus } from '../src/simulator/personas.js';
 import { parseXmlDocument, type XmlElement } from '../src/xml/strict-xml.js';
+import { simulatorFor } from './helpers/simulator.js';
 
 const ENVELOPE_NS = 'http://schemas.xmlsoap.org/soap/envelope/';
 const CUSTOMER_NS = 'https://bingads.microsoft.com/Customer/v13';
@@ -12,11 +13,7 @@ const ADAPI_NS = 'https://adapi.microsoft.com';
 const EXCEPTION_NS = 'https://bingads.microsoft.com/Customer/v13/Exception';
 const SCOPE = 'https://ads.microsoft.com/msads.manage offline_access';
 
-async function started(t: TestContext, options?: SimulatorOptions): Promise<Simulator> {
-  const sim = await startSimulator(options);
-  t.after(() => sim.close());
-  return sim;
-}
+const started = simulatorFor;
 
 interface EnvelopeParts { accessToken?: string; developerToken?: string; headerNs?: string; developerFirst?: boolean; bodyXml?: string }
 

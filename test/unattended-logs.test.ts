@@ -2,22 +2,18 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PassThrough, Writable } from 'node:stream';
-import { test, type TestContext } from 'node:test';
+import { test } from 'node:test';
 import type { World } from '../src/job/world.js';
 import { createLogger } from '../src/log/logger.js';
 import { createProgress, EVENT_MS, liveLineFor, REDRAW_MS } from '../src/log/progress.js';
 import { Redactor } from '../src/log/redact.js';
 import type { ResultRow } from '../src/output/result-row.js';
-import { startSimulator, type Simulator, type SimulatorOptions } from '../src/simulator/server.js';
 import { FakeClock } from './helpers/fake-clock.js';
 import { runCli, statuses, tempDir, writeTokens } from './helpers/cli-process.js';
 import { DEVELOPER_TOKEN, jobArgs, JOB_ENV } from './helpers/job-args.js';
+import { simulatorFor } from './helpers/simulator.js';
 
-async function simulator(t: TestContext, options: SimulatorOptions = {}): Promise<Simulator> {
-  const sim = await startSimulator(options);
-  t.after(() => sim.close());
-  return sim;
-}
+const simulator = simulatorFor;
 
 const CLEAR_LINE = '\r\u001b[K';
 

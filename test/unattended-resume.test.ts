@@ -1,18 +1,14 @@
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { test, type TestContext } from 'node:test';
-import { startSimulator, type Simulator, type SimulatorOptions } from '../src/simulator/server.js';
+import { test } from 'node:test';
 import { resultLines, runCli, seeded, spawnCli, statuses, tempDir, userId, waitFor, writeTokens } from './helpers/cli-process.js';
 import { jobArgs, JOB_ENV } from './helpers/job-args.js';
+import { simulatorFor } from './helpers/simulator.js';
 
 // End-to-end: the built CLI (npm run build first) in a subprocess against the simulator.
 
-async function simulator(t: TestContext, options: SimulatorOptions = {}): Promise<Simulator> {
-  const sim = await startSimulator(options);
-  t.after(() => sim.close());
-  return sim;
-}
+const simulator = simulatorFor;
 
 /** Mostly final outcomes, some throttled once (then ok), some failing for good (never final). */
 function mixedPersona(i: number): string {
